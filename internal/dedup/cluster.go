@@ -1,0 +1,161 @@
+package dedup
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+)
+
+// Clustering policy. A cluster grows only through verified copy or rewrite
+// links. An article joins the cluster of its strongest same-story match;
+// two existing clusters merge only when the article verifies as the same
+// story against both clusters' canonical articles, so that one weak or
+// mistaken link cannot weld two stories together, and a chain of ever weaker
+// links cannot grow one cluster without bound. The canonical article of a
+// cluster is the earliest published (unknown dates last), then the earliest
+// ingested.
+
+// canonicalLess orders members by the canonical policy.
+func canonicalLess(a, b Member) int {
+	ap, bp := a.PublishedAt, b.PublishedAt
+	switch {
+	case ap.IsZero() && !bp.IsZero():
+		return 1
+	case !ap.IsZero() && bp.IsZero():
+		return -1
+	}
+	if c := ap.Compare(bp); c != 0 {
+		return c
+	}
+	if c := a.IngestedAt.Compare(b.IngestedAt); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ArticleID, b.ArticleID)
+}
+
+// attachment is what attach needs to know of the article being matched.
+type attachment struct {
+	member Member // ArticleID, PublishedAt, IngestedAt
+	prof   *profile
+	cands  []candidate
+	th     Thresholds
+}
+
+// attach records an article's links and decides its cluster. It runs inside
+// LockClusters; clusterOf is kept up to date as clusters merge, so that a
+// batch can attach many articles in one transaction.
+func (s *Service) attach(ctx context.Context, tx ClusterTx, clusterOf map[int64]int64, at attachment) ([]Event, error) {
+	n := at.member.ArticleID
+	links := make([]Link, 0, len(at.cands))
+	for _, c := range at.cands {
+		if c.relation != "" {
+			links = append(links, Link{A: n, B: c.stored.ArticleID, Relation: c.relation, Score: c.score})
+		}
+	}
+	if err := tx.UpsertLinks(ctx, links); err != nil {
+		return nil, err
+	}
+	targets := targetClusters(clusterOf, n, at.cands)
+	var events []Event
+	if len(targets) > 0 {
+		ev, err := s.join(ctx, tx, clusterOf, at, targets)
+		if err != nil {
+			return nil, err
+		}
+		events = ev
+	}
+	return events, tx.MarkMatched(ctx, n)
+}
+
+// target is a cluster the article has a same-story link into, with the
+// strongest such link.
+type target struct {
+	clusterID int64
+	best      candidate
+}
+
+func targetClusters(clusterOf map[int64]int64, n int64, cands []candidate) []target {
+	own := clusterOf[n]
+	seen := map[int64]bool{own: true}
+	var out []target
+	for _, c := range cands { // strongest first
+		cid, ok := clusterOf[c.stored.ArticleID]
+		if !ok || !c.relation.Clusters() || seen[cid] {
+			continue
+		}
+		seen[cid] = true
+		out = append(out, target{clusterID: cid, best: c})
+	}
+	return out
+}
+
+// join puts the article into its best target cluster and merges further
+// targets (and its own cluster, if it already has other members) where the
+// article verifies against both canonicals.
+func (s *Service) join(ctx context.Context, tx ClusterTx, clusterOf map[int64]int64, at attachment, targets []target) ([]Event, error) {
+	n := at.member.ArticleID
+	own := clusterOf[n]
+	ownMembers, err := tx.ListMembers(ctx, own)
+	if err != nil {
+		return nil, err
+	}
+	primary := targets[0]
+	if len(ownMembers) > 1 {
+		// The article is already in a cluster (a concurrent ingest put it
+		// there): joining another one is a merge of two clusters.
+		ok, err := s.verifiesCanonicals(ctx, tx, at, own, primary.clusterID)
+		if err != nil || !ok {
+			return nil, err
+		}
+	}
+	merge := []int64{own}
+	for _, t := range targets[1:] {
+		ok, err := s.verifiesCanonicals(ctx, tx, at, primary.clusterID, t.clusterID)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			merge = append(merge, t.clusterID)
+		}
+	}
+	if len(ownMembers) == 1 && len(merge) == 1 {
+		return s.joinSimple(ctx, tx, clusterOf, at.member, primary)
+	}
+	return s.mergeInto(ctx, tx, clusterOf, primary.clusterID, merge)
+}
+
+// verifiesCanonicals reports whether the article is the same story as the
+// canonical articles of both clusters.
+func (s *Service) verifiesCanonicals(ctx context.Context, tx ClusterTx, at attachment, c1, c2 int64) (bool, error) {
+	for _, cid := range []int64{c1, c2} {
+		canon, err := tx.GetCanonical(ctx, cid)
+		if err != nil {
+			return false, err
+		}
+		ok, err := s.verifiesAgainst(ctx, tx, at, canon)
+		if err != nil || !ok {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+func (s *Service) verifiesAgainst(ctx context.Context, tx ClusterTx, at attachment, id int64) (bool, error) {
+	if id == at.member.ArticleID {
+		return true, nil
+	}
+	if i := slices.IndexFunc(at.cands, func(c candidate) bool { return c.stored.ArticleID == id }); i >= 0 {
+		return at.cands[i].relation.Clusters(), nil
+	}
+	fps, err := tx.ListFingerprints(ctx, []int64{id})
+	if err != nil || len(fps) == 0 {
+		return false, err
+	}
+	q, err := profileOf(&fps[0].Fingerprint)
+	if err != nil {
+		return false, fmt.Errorf("article %d: %w", id, err)
+	}
+	return sameStory(at.prof, q, at.th), nil
+}

@@ -1,0 +1,106 @@
+package dedup
+
+import (
+	"context"
+
+	"unicode/utf8"
+)
+
+// minPassageWords is the shortest shared run reported as a passage.
+const minPassageWords = 8
+
+// Compare explains how two stored articles relate, with the passages they share.
+func (s *Service) Compare(ctx context.Context, a, b int64) (*Comparison, error) {
+	aa, err := s.store.GetArticle(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	bb, err := s.store.GetArticle(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	return Explain(aa, bb, s.opts.Thresholds), nil
+}
+
+// Explain compares two articles and returns their relation and the passages
+// they share, as rune offsets into each body as submitted.
+func Explain(a, b *Article, th Thresholds) *Comparison {
+	ta, fa := Analyze(a.Body, a.Format)
+	tb, fb := Analyze(b.Body, b.Format)
+	tka, tkb := tokenize(ta), tokenize(tb)
+	pa, pb := newProfile(hashesOf(tka)), newProfile(hashesOf(tkb))
+	m := compare(pa, pb)
+	rel, score := classify(m, th.withDefaults())
+	if fa.ContentHash == fb.ContentHash && fa.Tokens > 0 {
+		rel, score = RelationExact, 1
+	}
+	c := &Comparison{A: a.ID, B: b.ID, Relation: rel, Score: score, Similarity: m.similarity(fa.SimHash, fb.SimHash)}
+	for _, r := range alignRuns(pa, pb) {
+		if r.n < minPassageWords {
+			continue
+		}
+		c.Passages = append(c.Passages, passage(a.Body, ta, tka, b.Body, tb, tkb, r))
+	}
+	return c
+}
+
+func hashesOf(toks []token) []uint32 {
+	out := make([]uint32, len(toks))
+	for i, t := range toks {
+		out[i] = t.hash
+	}
+	return out
+}
+
+// run is a stretch of n tokens starting at token i of A and j of B that
+// match word for word.
+type run struct{ i, j, n int }
+
+// alignRuns finds maximal word-for-word runs of A in B, anchored on shared
+// shingles: each shingle of A that B has starts or extends a run at B's
+// first occurrence of it.
+func alignRuns(a, b *profile) []run {
+	first := make(map[uint64]int, len(b.shingles))
+	for j := len(b.shingles) - 1; j >= 0; j-- {
+		first[b.shingles[j]] = j
+	}
+	var runs []run
+	cur := run{i: -1}
+	for i, h := range a.shingles {
+		j, ok := first[h]
+		switch {
+		case ok && cur.i >= 0 && j == cur.j+(i-cur.i):
+			cur.n = i - cur.i + shingleWords
+		case ok:
+			if cur.i >= 0 {
+				runs = append(runs, cur)
+			}
+			cur = run{i: i, j: j, n: shingleWords}
+		}
+	}
+	if cur.i >= 0 {
+		runs = append(runs, cur)
+	}
+	for k := range runs {
+		runs[k].n = min(runs[k].n, len(a.toks)-runs[k].i, len(b.toks)-runs[k].j)
+	}
+	return runs
+}
+
+func passage(bodyA string, ta *Text, tka []token, bodyB string, tb *Text, tkb []token, r run) Passage {
+	as, ae := ta.Original(tka[r.i].start, false), ta.Original(tka[r.i+r.n-1].end, true)
+	bs, be := tb.Original(tkb[r.j].start, false), tb.Original(tkb[r.j+r.n-1].end, true)
+	return Passage{
+		AStart: runeOffset(bodyA, as), AEnd: runeOffset(bodyA, ae),
+		BStart: runeOffset(bodyB, bs), BEnd: runeOffset(bodyB, be),
+		Text: ta.Clean[tka[r.i].start:tka[r.i+r.n-1].end],
+	}
+}
+
+// runeOffset converts a byte offset of s to a rune offset.
+func runeOffset(s string, off int) int {
+	off = min(max(off, 0), len(s))
+	return utf8.RuneCountInString(s[:off])
+}
+
+

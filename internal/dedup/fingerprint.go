@@ -1,0 +1,66 @@
+package dedup
+
+import "slices"
+
+// FingerprintVersion identifies the normalization, features and key scheme
+// that produced a Fingerprint. It is stored with every row; bump it whenever
+// any of them changes so that backfill can recompute the stale rows.
+const FingerprintVersion = 1
+
+// Fingerprint is everything computed from an article's text that matching needs.
+type Fingerprint struct {
+	Version     int
+	ContentHash uint64 // hash of the normalized token stream: equal means an exact copy
+	SimHash     uint64 // 64-bit SimHash over weighted shingles
+	Tokens      int    // number of normalized tokens
+	// Keys are the candidate keys (MinHash LSH bands, SimHash blocks,
+	// passage anchors): two articles are compared only if they share one.
+	Keys []uint64
+	// Features is an opaque encoding of the shingle sets verification needs.
+	Features []byte
+}
+
+// Analyze normalizes a body and computes its fingerprint.
+func Analyze(body string, format Format) (*Text, *Fingerprint) {
+	t := Normalize(body, format)
+	toks := tokenize(t)
+	hashes := make([]uint32, len(toks))
+	for i, tk := range toks {
+		hashes[i] = tk.hash
+	}
+	return t, fingerprintTokens(hashes)
+}
+
+func fingerprintTokens(toks []uint32) *Fingerprint {
+	p := newProfile(toks)
+	content := uint64(len(toks))
+	for _, t := range toks {
+		content = mix64(content ^ uint64(t))
+	}
+	fp := &Fingerprint{
+		Version:     FingerprintVersion,
+		ContentHash: content,
+		Tokens:      len(toks),
+		Features:    encodeTokens(toks),
+	}
+	if len(toks) == 0 {
+		return fp
+	}
+	fp.SimHash = simHash(toks, p.shingles)
+	feats := make([]uint64, 0, len(p.shingles)+len(p.grams))
+	feats = append(feats, p.shingles...)
+	for _, g := range p.grams {
+		feats = append(feats, ^g)
+	}
+	fp.Keys = append(fp.Keys, lshKeys(minHash(feats))...)
+	fp.Keys = append(fp.Keys, simHashKeys(fp.SimHash)...)
+	fp.Keys = append(fp.Keys, winnow(shingleHashes(toks, anchorWords), winnowSpan)...)
+	fp.Keys = dedupKeys(fp.Keys)
+	return fp
+}
+
+// dedupKeys sorts keys and removes repeats.
+func dedupKeys(keys []uint64) []uint64 {
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}

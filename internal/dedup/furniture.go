@@ -1,0 +1,108 @@
+package dedup
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Furniture rules. They describe the shape of text that is not story prose
+// rather than listing phrases, so that they hold for outlets never seen:
+//   - a paragraph too short to be a sentence and not ending like one
+//     (headlines, "Advertisement", navigation, captions, "Skip to main content");
+//   - a labelled teaser: an upper-case label and a colon ("READ MORE: ...");
+//   - a byline: "By" and a few capitalised words;
+//   - a parenthesised paragraph (wire credits: "(Reporting by ...; Editing by ...)");
+//   - a copyright or rights notice.
+// A dateline ("LONDON (Reuters) -") opening a paragraph is skipped by
+// datelineEnd. Furniture stays in Clean; it is only left out of the features.
+
+// minProseWords is the fewest words a paragraph needs to count as prose
+// when it does not end like a sentence.
+const minProseWords = 8
+
+func markFurniture(t *Text) {
+	for i := range t.Paragraphs {
+		p := &t.Paragraphs[i]
+		p.Furniture = isFurniture(t.Clean[p.Start:p.End])
+	}
+}
+
+func isFurniture(p string) bool {
+	words := strings.Fields(p)
+	switch {
+	case len(words) == 0:
+		return true
+	case isNotice(p):
+		return true
+	case strings.HasPrefix(p, "(") && strings.HasSuffix(p, ")"):
+		return true
+	case words[0] == "By" && len(words) <= minProseWords && !endsSentence(p):
+		return true
+	case isLabelled(p) && len(words) <= 3*minProseWords:
+		return true
+	case len(words) < minProseWords && !endsSentence(p):
+		return true
+	case len(words) <= 3:
+		return true
+	}
+	return false
+}
+
+func isNotice(p string) bool {
+	if strings.Contains(p, "©") {
+		return true
+	}
+	l := strings.ToLower(p)
+	return strings.Contains(l, "all rights reserved") || strings.HasPrefix(l, "copyright ")
+}
+
+func endsSentence(p string) bool {
+	r, _ := utf8.DecodeLastRuneInString(p)
+	return strings.ContainsRune(".!?\"'”’»", r)
+}
+
+// isLabelled reports a paragraph that opens with an upper-case label and a
+// colon, such as a teaser or a related-story link.
+func isLabelled(p string) bool {
+	colon := strings.IndexByte(p, ':')
+	if colon < 3 || colon > 24 {
+		return false
+	}
+	label := p[:colon]
+	return strings.ToUpper(label) == label && strings.IndexFunc(label, unicode.IsLetter) >= 0
+}
+
+// datelineEnd returns the length of a dateline opening p ("LONDON (Reuters) -",
+// "NEW YORK, Sept 14 (AP) —", "TURNBERRY/GLASGOW, Scotland —"), or 0. A
+// dateline is a short prefix that starts with an upper-case place name and
+// ends with a dash: either it names an agency in parentheses, or every word
+// before its first comma is in capitals.
+func datelineEnd(p string) int {
+	limit := min(len(p), 80)
+	dash := -1
+	for _, d := range []string{" - ", " – ", " — ", " -- "} {
+		if i := strings.Index(p[:limit], d); i > 0 && (dash < 0 || i < dash) {
+			dash = i
+		}
+	}
+	if dash < 0 {
+		return 0
+	}
+	prefix := p[:dash]
+	place, _, _ := strings.Cut(prefix, ",")
+	place, _, _ = strings.Cut(place, "(")
+	place = strings.TrimSpace(place)
+	if len(place) < 2 || strings.ToUpper(place) != place || strings.IndexFunc(place, unicode.IsLetter) < 0 {
+		return 0
+	}
+	agency := strings.Contains(prefix, "(") && strings.HasSuffix(prefix, ")")
+	if !agency && strings.ContainsFunc(place, unicode.IsLower) {
+		return 0
+	}
+	end := dash + 1
+	for end < len(p) && !unicode.IsSpace(rune(p[end])) {
+		end++
+	}
+	return end
+}

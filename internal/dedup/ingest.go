@@ -1,0 +1,240 @@
+package dedup
+
+import (
+	"context"
+	"fmt"
+)
+
+// pending is one article of a batch on its way through IngestPrepared.
+type pending struct {
+	p       *Prepared
+	article *Article // as stored
+	created bool
+	updated bool
+	match   bool // needs matching and attaching
+	cands   []candidate
+}
+
+// IngestPrepared stores prepared articles in one transaction, then matches
+// each against what was stored before it (batch-mates that come later are
+// left out, so a batch decides as one-at-a-time ingest would) and attaches
+// them all in one cluster transaction. withClusters fills Result.Cluster.
+// Every insert commits before its matching searches, so two copies posted
+// at once through different connections always see each other, and
+// LockClusters serializes the cluster changes they make.
+func (s *Service) IngestPrepared(ctx context.Context, ps []*Prepared, withClusters bool) ([]BatchItem, error) {
+	if len(ps) == 0 {
+		return nil, nil
+	}
+	batch, err := s.insert(ctx, ps)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.matchBatch(ctx, batch); err != nil {
+		return nil, err
+	}
+	clusterOf, err := s.attachBatch(ctx, batch)
+	if err != nil {
+		return nil, err
+	}
+	return s.results(ctx, batch, clusterOf, withClusters)
+}
+
+func (s *Service) insert(ctx context.Context, ps []*Prepared) ([]*pending, error) {
+	news := make([]NewArticle, len(ps))
+	for i, p := range ps {
+		news[i] = NewArticle{Article: p.article, Fingerprint: p.fp}
+	}
+	res, err := s.store.InsertArticles(ctx, news)
+	if err != nil {
+		return nil, fmt.Errorf("insert articles: %w", err)
+	}
+	batch := make([]*pending, len(ps))
+	for i, r := range res {
+		b := &pending{p: ps[i], article: r.Article, created: r.Created, match: r.Created || !r.Article.Matched}
+		if !r.Created {
+			if err := s.maybeReplace(ctx, b); err != nil {
+				return nil, err
+			}
+		}
+		batch[i] = b
+	}
+	return batch, nil
+}
+
+// maybeReplace decides what a second submission of a stored article does: a
+// higher version, or a changed body of an unversioned article, replaces the
+// stored one; anything else leaves it as it is.
+func (s *Service) maybeReplace(ctx context.Context, b *pending) error {
+	old, in := b.article, b.p.article
+	switch {
+	case in.Version < old.Version:
+		return nil
+	case in.Version == old.Version && in.Version > 0:
+		return nil
+	case in.Version == 0 && old.Version == 0:
+		fps, err := s.store.ListFingerprints(ctx, []int64{old.ID})
+		if err != nil {
+			return fmt.Errorf("list fingerprints: %w", err)
+		}
+		if len(fps) == 1 && fps[0].Fingerprint.ContentHash == b.p.fp.ContentHash && old.Body == in.Body {
+			return nil
+		}
+	}
+	if err := s.replace(ctx, old.ID, b.p); err != nil {
+		return err
+	}
+	got, err := s.store.GetArticle(ctx, old.ID)
+	if err != nil {
+		return fmt.Errorf("get article: %w", err)
+	}
+	b.article, b.updated, b.match = got, true, true
+	return nil
+}
+
+// replace overwrites a stored article and takes it out of its cluster and
+// links, leaving it alone in a new cluster, to be matched again.
+func (s *Service) replace(ctx context.Context, id int64, p *Prepared) error {
+	return s.store.LockClusters(ctx, []int64{id}, func(ctx context.Context, tx ClusterTx, clusterOf map[int64]int64) error {
+		if _, ok := clusterOf[id]; !ok {
+			return fmt.Errorf("article %d: %w", id, ErrNotFound)
+		}
+		if err := tx.DeleteLinks(ctx, id); err != nil {
+			return err
+		}
+		events, err := s.detach(ctx, tx, clusterOf, id)
+		if err != nil {
+			return err
+		}
+		a := *p.article
+		a.ID = id
+		if err := tx.ReplaceArticle(ctx, &a, p.fp); err != nil {
+			return err
+		}
+		cid, err := tx.InsertCluster(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetMembers(ctx, cid, []Member{{ArticleID: id}}); err != nil {
+			return err
+		}
+		if err := tx.UpdateCluster(ctx, cid, id, 1); err != nil {
+			return err
+		}
+		return tx.InsertEvents(ctx, events)
+	})
+}
+
+// matchBatch finds and verifies the candidates of every article to match,
+// leaving out batch-mates that come after it.
+func (s *Service) matchBatch(ctx context.Context, batch []*pending) error {
+	later := map[int64]int{}
+	var queries []CandidateQuery
+	var idx []int
+	for i, b := range batch {
+		later[b.article.ID] = i
+		if b.match {
+			queries = append(queries, s.query(b.article.ID, b.p.fp, 0))
+			idx = append(idx, i)
+		}
+	}
+	if len(queries) == 0 {
+		return nil
+	}
+	res, err := s.store.ListCandidates(ctx, queries)
+	if err != nil {
+		return fmt.Errorf("list candidates: %w", err)
+	}
+	th := s.opts.Thresholds
+	for q, i := range idx {
+		b := batch[i]
+		var keep []Candidate
+		for _, c := range res[q] {
+			if j, ok := later[c.ArticleID]; !ok || j < i {
+				keep = append(keep, c)
+			}
+		}
+		cands, err := s.verifyCandidates(ctx, b.p.prof, keep, th)
+		if err != nil {
+			return err
+		}
+		if err := s.resolveComposites(ctx, b.article.ID, b.p.prof, b.p.fp, cands, th); err != nil {
+			return err
+		}
+		b.cands = cands
+	}
+	return nil
+}
+
+// attachBatch records links and clusters for the batch in one transaction.
+func (s *Service) attachBatch(ctx context.Context, batch []*pending) (map[int64]int64, error) {
+	var ids []int64
+	for _, b := range batch {
+		ids = append(ids, b.article.ID)
+		for _, c := range b.cands {
+			if c.relation != "" {
+				ids = append(ids, c.stored.ArticleID)
+			}
+		}
+	}
+	var final map[int64]int64
+	err := s.store.LockClusters(ctx, sortedIDs(ids), func(ctx context.Context, tx ClusterTx, clusterOf map[int64]int64) error {
+		var events []Event
+		for _, b := range batch {
+			if !b.match {
+				continue
+			}
+			m := Member{ArticleID: b.article.ID, PublishedAt: b.article.PublishedAt, IngestedAt: b.article.IngestedAt}
+			ev, err := s.attach(ctx, tx, clusterOf, attachment{member: m, prof: b.p.prof, cands: b.cands, th: s.opts.Thresholds})
+			if err != nil {
+				return fmt.Errorf("attach article %d: %w", b.article.ID, err)
+			}
+			events = append(events, ev...)
+		}
+		final = clusterOf
+		return tx.InsertEvents(ctx, events)
+	})
+	return final, err
+}
+
+func (s *Service) results(ctx context.Context, batch []*pending, clusterOf map[int64]int64, withClusters bool) ([]BatchItem, error) {
+	items := make([]BatchItem, len(batch))
+	for i, b := range batch {
+		a := *b.article
+		if cid, ok := clusterOf[a.ID]; ok {
+			a.ClusterID = cid
+		}
+		a.Matched = true
+		r := &Result{Article: &a, Created: b.created, Updated: b.updated}
+		if b.match {
+			r.Matches = toMatches(b.cands, clusterOf)
+		} else if err := s.storedMatches(ctx, r); err != nil {
+			return nil, err
+		}
+		if withClusters {
+			c, err := s.store.GetCluster(ctx, a.ClusterID)
+			if err != nil {
+				return nil, fmt.Errorf("get cluster: %w", err)
+			}
+			r.Cluster = c
+		}
+		items[i].Result = r
+	}
+	return items, nil
+}
+
+// storedMatches answers a repeated submission from the stored links.
+func (s *Service) storedMatches(ctx context.Context, r *Result) error {
+	links, err := s.store.ListLinks(ctx, r.Article.ID)
+	if err != nil {
+		return fmt.Errorf("list links: %w", err)
+	}
+	for _, l := range links {
+		other := l.B
+		if other == r.Article.ID {
+			other = l.A
+		}
+		r.Matches = append(r.Matches, Match{ArticleID: other, Relation: l.Relation, Score: l.Score})
+	}
+	return nil
+}

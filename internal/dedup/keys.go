@@ -1,0 +1,145 @@
+package dedup
+
+import (
+	"github.com/mfonda/simhash"
+)
+
+// Candidate-key scheme. Each key is a plain uint64 so a B-tree (or GIN)
+// index can serve "which articles share this key"; the kind is mixed in so
+// keys of different kinds never collide by construction.
+const (
+	minHashes  = 32 // MinHash signature length
+	lshRows    = 2  // rows per LSH band: 16 bands catch pairs with Jaccard ≳ 0.25
+	winnowSpan = 24 // winnowing window: every shared run of ≥ winnowSpan+anchorWords-1 words shares an anchor
+
+	keyLSH     = 1
+	keySimHash = 2
+	keyAnchor  = 3
+)
+
+// minHashSeeds drive the multiply-shift hash family of the MinHash
+// signature; fixed so that signatures are stable across processes.
+var minHashSeeds = func() [minHashes][2]uint64 {
+	var s [minHashes][2]uint64
+	x := uint64(0x6e657773646564)
+	for i := range s {
+		x = mix64(x + 0x9e3779b97f4a7c15)
+		s[i][0] = x | 1
+		x = mix64(x + 0x9e3779b97f4a7c15)
+		s[i][1] = x
+	}
+	return s
+}()
+
+// minHash returns the MinHash signature of a set of feature hashes.
+func minHash(features []uint64) [minHashes]uint32 {
+	var sig [minHashes]uint32
+	for i := range sig {
+		sig[i] = ^uint32(0)
+	}
+	for _, f := range features {
+		for i, s := range minHashSeeds {
+			if v := uint32((f*s[0] + s[1]) >> 32); v < sig[i] {
+				sig[i] = v
+			}
+		}
+	}
+	return sig
+}
+
+// lshKeys returns one key per band of the signature.
+func lshKeys(sig [minHashes]uint32) []uint64 {
+	keys := make([]uint64, 0, minHashes/lshRows)
+	for b := 0; b < minHashes; b += lshRows {
+		h := uint64(keyLSH)<<56 | uint64(b)
+		for _, v := range sig[b : b+lshRows] {
+			h = mix64(h ^ uint64(v))
+		}
+		keys = append(keys, h)
+	}
+	return keys
+}
+
+// simHashBlocks are the five bit ranges of the permuted-block scheme of
+// Manku, Jain and Das Sarma (2007) for a 3-bit radius: two fingerprints
+// within 3 bits differ in at most 3 of 5 blocks, so they agree exactly on
+// some pair of blocks, and each of the 10 pairs is a key.
+var simHashBlocks = [5][2]uint{{0, 13}, {13, 26}, {26, 39}, {39, 52}, {52, 64}}
+
+func simHashKeys(fp uint64) []uint64 {
+	keys := make([]uint64, 0, 10)
+	block := func(i int) uint64 {
+		lo, hi := simHashBlocks[i][0], simHashBlocks[i][1]
+		return (fp >> lo) & (1<<(hi-lo) - 1)
+	}
+	for i := 0; i < len(simHashBlocks); i++ {
+		for j := i + 1; j < len(simHashBlocks); j++ {
+			h := uint64(keySimHash)<<56 | uint64(i)<<8 | uint64(j)
+			keys = append(keys, mix64(h^block(i)<<26^block(j)))
+		}
+	}
+	return keys
+}
+
+// shingleFeature adapts a shingle hash to simhash.Feature.
+type shingleFeature uint64
+
+func (f shingleFeature) Sum() uint64 { return uint64(f) }
+func (f shingleFeature) Weight() int { return 1 }
+
+// simHash is the 64-bit SimHash of the word shingles that hold at least one
+// content word: shingles, not single words, are the features so that
+// frequent words cannot decide the bits.
+func simHash(toks []uint32, shingles []uint64) uint64 {
+	feats := make([]simhash.Feature, 0, len(shingles))
+	for i, s := range shingles {
+		if hasContentWord(toks[i:min(i+shingleWords, len(toks))]) {
+			feats = append(feats, shingleFeature(s))
+		}
+	}
+	return simhash.Fingerprint(simhash.Vectorize(feats))
+}
+
+func hasContentWord(toks []uint32) bool {
+	for _, t := range toks {
+		if t&stopBit == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// winnow selects anchors from a sequence of hashes (Schleimer, Wilkerson and
+// Aiken 2003): the minimum of every window of w hashes. Any run of w hashes
+// that two texts share yields an anchor they share.
+func winnow(hashes []uint64, w int) []uint64 {
+	if len(hashes) <= w {
+		if len(hashes) == 0 {
+			return nil
+		}
+		return []uint64{minOf(hashes)}
+	}
+	var out []uint64
+	last := -1
+	for i := 0; i+w <= len(hashes); i++ {
+		m := i
+		for j := i + 1; j < i+w; j++ {
+			if hashes[j] <= hashes[m] {
+				m = j
+			}
+		}
+		if m != last {
+			out = append(out, mix64(uint64(keyAnchor)<<56^hashes[m]))
+			last = m
+		}
+	}
+	return out
+}
+
+func minOf(h []uint64) uint64 {
+	m := h[0]
+	for _, x := range h[1:] {
+		m = min(m, x)
+	}
+	return mix64(uint64(keyAnchor)<<56 ^ m)
+}

@@ -1,0 +1,181 @@
+package dedup
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+)
+
+// candidate is a stored article verified against the article being matched.
+type candidate struct {
+	stored   StoredFingerprint
+	prof     *profile
+	m        measure // A is the article being matched, B the candidate
+	relation Relation
+	score    float64
+}
+
+// profileOf decodes a stored fingerprint's features.
+func profileOf(fp *Fingerprint) (*profile, error) {
+	toks, err := decodeTokens(fp.Features)
+	if err != nil {
+		return nil, err
+	}
+	return newProfile(toks), nil
+}
+
+// findCandidates returns the verified candidates of one article, strongest
+// first. before > 0 limits them to articles stored before that id.
+func (s *Service) findCandidates(ctx context.Context, self int64, fp *Fingerprint, p *profile, before int64, th Thresholds) ([]candidate, error) {
+	res, err := s.store.ListCandidates(ctx, []CandidateQuery{s.query(self, fp, before)})
+	if err != nil {
+		return nil, fmt.Errorf("list candidates: %w", err)
+	}
+	return s.verifyCandidates(ctx, p, res[0], th)
+}
+
+func (s *Service) query(self int64, fp *Fingerprint, before int64) CandidateQuery {
+	return CandidateQuery{Keys: fp.Keys, ExcludeID: self, BeforeID: before, Limit: s.opts.MaxCandidates, MaxPostings: s.opts.MaxPostings}
+}
+
+// verifyCandidates loads the candidates' fingerprints and verifies each.
+func (s *Service) verifyCandidates(ctx context.Context, p *profile, cands []Candidate, th Thresholds) ([]candidate, error) {
+	if len(cands) == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, len(cands))
+	for i, c := range cands {
+		ids[i] = c.ArticleID
+	}
+	stored, err := s.store.ListFingerprints(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("list fingerprints: %w", err)
+	}
+	out := make([]candidate, 0, len(stored))
+	for _, st := range stored {
+		q, err := profileOf(&st.Fingerprint)
+		if err != nil {
+			return nil, fmt.Errorf("article %d: %w", st.ArticleID, err)
+		}
+		c := candidate{stored: st, prof: q, m: compare(p, q)}
+		c.relation, c.score = classify(c.m, th)
+		out = append(out, c)
+	}
+	sortCandidates(out)
+	return out, nil
+}
+
+func sortCandidates(cs []candidate) {
+	slices.SortStableFunc(cs, func(a, b candidate) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.stored.ArticleID, b.stored.ArticleID)
+	})
+}
+
+// resolveComposites turns same-story links into partial ones where the
+// longer text is a composite: a second story, different from the shorter
+// text's, explains most of what the shorter one does not. This is how a
+// follow-up that quotes a story at length is told from an untrimmed
+// original of it.
+func (s *Service) resolveComposites(ctx context.Context, self int64, p *profile, fp *Fingerprint, cands []candidate, th Thresholds) error {
+	for i := range cands {
+		c := &cands[i]
+		if c.relation != RelationCopy && c.relation != RelationRewrite {
+			continue
+		}
+		hiA := explained(c.m.covA) >= explained(c.m.covB)
+		var composite bool
+		var err error
+		if hiA {
+			// The new article is the shorter text; the stored one contains it.
+			composite, err = s.storedComposite(ctx, self, c, p, th)
+		} else {
+			composite = isComposite(c.m.covA.any, p, c.prof, others(cands, i), th)
+		}
+		if err != nil {
+			return err
+		}
+		if composite {
+			c.relation = RelationPartial
+		}
+	}
+	sortCandidates(cands)
+	return nil
+}
+
+func others(cands []candidate, skip int) []*profile {
+	out := make([]*profile, 0, len(cands))
+	for j, c := range cands {
+		if j != skip && c.relation != "" {
+			out = append(out, c.prof)
+		}
+	}
+	return out
+}
+
+// storedComposite checks whether stored candidate c, which contains the new
+// article p, is a composite of p's story and another stored one.
+func (s *Service) storedComposite(ctx context.Context, self int64, c *candidate, p *profile, th Thresholds) (bool, error) {
+	if explained(c.m.covB) >= th.Rewrite {
+		return false, nil
+	}
+	yfp := fingerprintTokens(c.prof.toks)
+	res, err := s.store.ListCandidates(ctx, []CandidateQuery{s.query(c.stored.ArticleID, yfp, 0)})
+	if err != nil {
+		return false, fmt.Errorf("list candidates: %w", err)
+	}
+	var ids []int64
+	for _, r := range res[0] {
+		if r.ArticleID != self {
+			ids = append(ids, r.ArticleID)
+		}
+	}
+	if len(ids) == 0 {
+		return false, nil
+	}
+	stored, err := s.store.ListFingerprints(ctx, ids)
+	if err != nil {
+		return false, fmt.Errorf("list fingerprints: %w", err)
+	}
+	var profs []*profile
+	for _, st := range stored {
+		q, err := profileOf(&st.Fingerprint)
+		if err != nil {
+			return false, fmt.Errorf("article %d: %w", st.ArticleID, err)
+		}
+		profs = append(profs, q)
+	}
+	return isComposite(c.m.covB.any, c.prof, p, profs, th), nil
+}
+
+// isComposite reports whether the new material of container y (its long
+// runs that x leaves unmatched) is mostly matched by texts in others that
+// are not the same story as x.
+func isComposite(coveredByX []bool, y, x *profile, others []*profile, th Thresholds) bool {
+	rest := novel(coveredByX)
+	remainder := count(rest)
+	if frac(remainder, len(y.toks)) < 1-th.Rewrite || remainder < minSharedWords {
+		return false
+	}
+	explained := make([]bool, len(y.toks))
+	for _, z := range others {
+		if sameStory(x, z, th) {
+			continue
+		}
+		for i, c := range cover(y, z).any {
+			if c && rest[i] {
+				explained[i] = true
+			}
+		}
+	}
+	got := count(explained)
+	return got >= minSharedWords && frac(got, remainder) >= 0.5
+}
+
+func sameStory(x, z *profile, th Thresholds) bool {
+	rel, _ := classify(compare(x, z), th)
+	return rel.Clusters()
+}

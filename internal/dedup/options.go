@@ -1,0 +1,57 @@
+package dedup
+
+// Thresholds decide a relation from a pair's similarity scores. A zero field
+// means "use the default".
+//
+// A score is the share of an article's words that the other article
+// accounts for: every word but those in unmatched runs of 20 words or more.
+// Words match word for word (inside a shared 4-word shingle) or as reworded
+// text (inside a shared run of 6 stopwords, whatever content words stand
+// between them). The better-explained article of a pair decides.
+type Thresholds struct {
+	// Copy is the least score for a copy (default 0.8); 95% of the matched
+	// words must match word for word.
+	Copy float64
+	// Rewrite is the least score for a rewrite (default 0.8).
+	Rewrite float64
+	// Partial is the least score for partial reuse (default 0.25). The
+	// default keeps links between independent articles on one event (which
+	// share quotes and agency paragraphs) to about 0.5% of such pairs on the
+	// wikiref220 corpus.
+	Partial float64
+}
+
+// Options tunes matching. A zero field means "use the default".
+type Options struct {
+	Thresholds
+	// MaxCandidates bounds how many candidates are verified per article.
+	MaxCandidates int
+	// MaxPostings bounds how many articles one candidate key may bring in.
+	MaxPostings int
+	// EmitEvents writes cluster events to the outbox.
+	EmitEvents bool
+}
+
+func (o Options) withDefaults() Options {
+	if o.MaxCandidates == 0 {
+		o.MaxCandidates = 50
+	}
+	if o.MaxPostings == 0 {
+		o.MaxPostings = 200
+	}
+	o.Thresholds = o.Thresholds.withDefaults()
+	return o
+}
+
+func (t Thresholds) withDefaults() Thresholds {
+	if t.Copy == 0 {
+		t.Copy = 0.8
+	}
+	if t.Rewrite == 0 {
+		t.Rewrite = 0.8
+	}
+	if t.Partial == 0 {
+		t.Partial = 0.25
+	}
+	return t
+}

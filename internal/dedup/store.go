@@ -1,0 +1,138 @@
+package dedup
+
+import (
+	"context"
+	"time"
+)
+
+// Store is the persistence the Service needs. internal/store implements it
+// for Postgres and for the embedded on-disk store; both pass one conformance
+// suite. Every method takes ctx first and returns errors wrapping
+// ErrNotFound, ErrConflict or ErrUnavailable where those apply.
+type Store interface {
+	// InsertArticles stores new articles, with their fingerprints and
+	// candidate keys, in one transaction that commits before it returns.
+	// Each new article gets a cluster of its own and Matched false. An
+	// article whose (Source, ExternalID) is already stored is left alone: its
+	// result carries the stored article and Created false. Results are in
+	// input order.
+	InsertArticles(ctx context.Context, articles []NewArticle) ([]InsertResult, error)
+	// GetArticle returns one article or an error wrapping ErrNotFound.
+	GetArticle(ctx context.Context, id int64) (*Article, error)
+	// GetArticleByExternalID returns the article stored under (source,
+	// externalID) or an error wrapping ErrNotFound.
+	GetArticleByExternalID(ctx context.Context, source, externalID string) (*Article, error)
+	// ListCandidates answers each query with the stored articles that share
+	// at least one candidate key with it, most shared keys first.
+	ListCandidates(ctx context.Context, queries []CandidateQuery) ([][]Candidate, error)
+	// ListFingerprints returns the stored fingerprints of the given articles;
+	// ids that do not exist are left out.
+	ListFingerprints(ctx context.Context, ids []int64) ([]StoredFingerprint, error)
+	// ListLinks returns every link that has the article at either end.
+	ListLinks(ctx context.Context, articleID int64) ([]Link, error)
+	// GetCluster returns a cluster with its members (ordered by article id)
+	// or an error wrapping ErrNotFound.
+	GetCluster(ctx context.Context, id int64) (*Cluster, error)
+	// LockClusters runs fn in one transaction that holds exclusive locks on
+	// the clusters the given articles belong to, taken in ascending cluster
+	// id order so that concurrent callers cannot deadlock. clusterOf maps
+	// each given article that still exists to its cluster, read after the
+	// locks were taken. fn may only change those clusters (and clusters it
+	// creates). If fn returns an error, nothing it did is kept.
+	LockClusters(ctx context.Context, articleIDs []int64, fn func(ctx context.Context, tx ClusterTx, clusterOf map[int64]int64) error) error
+}
+
+// ClusterTx is the store as seen inside LockClusters.
+type ClusterTx interface {
+	// ListMembers returns the members of a cluster, ordered by article id.
+	ListMembers(ctx context.Context, clusterID int64) ([]Member, error)
+	// GetCanonical returns the canonical article id of a cluster.
+	GetCanonical(ctx context.Context, clusterID int64) (int64, error)
+	// ListLinks returns every link with at least one end in articleIDs.
+	ListLinks(ctx context.Context, articleIDs []int64) ([]Link, error)
+	// ListFingerprints is Store.ListFingerprints inside the transaction.
+	ListFingerprints(ctx context.Context, ids []int64) ([]StoredFingerprint, error)
+	// UpsertLinks stores links; a link with the same (A, B) is overwritten.
+	UpsertLinks(ctx context.Context, links []Link) error
+	// DeleteLinks removes every link that has the article at either end.
+	DeleteLinks(ctx context.Context, articleID int64) error
+	// InsertCluster creates an empty cluster and returns its id.
+	InsertCluster(ctx context.Context, canonicalID int64) (int64, error)
+	// UpdateCluster sets a cluster's canonical article and member count.
+	UpdateCluster(ctx context.Context, clusterID, canonicalID int64, size int) error
+	// DeleteCluster removes a cluster that no longer has members.
+	DeleteCluster(ctx context.Context, clusterID int64) error
+	// SetMembers puts each member's article in the cluster with its Via,
+	// Relation and Score.
+	SetMembers(ctx context.Context, clusterID int64, members []Member) error
+	// MarkMatched records that the article's links and cluster are decided.
+	MarkMatched(ctx context.Context, articleID int64) error
+	// ReplaceArticle overwrites a stored article's content, version,
+	// fingerprint and candidate keys, and marks it unmatched. It does not
+	// touch links or clusters.
+	ReplaceArticle(ctx context.Context, a *Article, fp *Fingerprint) error
+	// DeleteArticle removes an article, its candidate keys and its links.
+	DeleteArticle(ctx context.Context, id int64) error
+	// InsertEvents appends events to the outbox.
+	InsertEvents(ctx context.Context, events []Event) error
+}
+
+// NewArticle is an article to insert with its fingerprint.
+type NewArticle struct {
+	Article     *Article // ID, IngestedAt, ClusterID and Matched are set by the store
+	Fingerprint *Fingerprint
+}
+
+// InsertResult is the outcome of inserting one NewArticle.
+type InsertResult struct {
+	Article *Article // as stored (the existing row when Created is false)
+	Created bool
+}
+
+// CandidateQuery asks for stored articles that share candidate keys.
+type CandidateQuery struct {
+	Keys      []uint64
+	ExcludeID int64 // leave this article out (the query's own)
+	BeforeID  int64 // when > 0, only articles with a smaller id
+	Limit     int   // at most this many candidates
+	// MaxPostings bounds the work per key: only the newest MaxPostings
+	// articles under one key are considered, so that a key shared by
+	// thousands of articles (boilerplate) cannot make a query slow.
+	MaxPostings int
+}
+
+// Candidate is a stored article that shares Shared candidate keys with a query.
+type Candidate struct {
+	ArticleID int64
+	Shared    int
+}
+
+// StoredFingerprint is what verification needs of a stored article.
+type StoredFingerprint struct {
+	ArticleID   int64
+	ClusterID   int64
+	PublishedAt time.Time
+	IngestedAt  time.Time
+	Fingerprint Fingerprint
+}
+
+// EventType names an outbound cluster event.
+type EventType string
+
+// Outbound event types.
+const (
+	EventArticleClustered EventType = "article.clustered"
+	EventClusterChanged   EventType = "cluster.changed"
+	EventArticleRemoved   EventType = "article.removed"
+)
+
+// Event is a change to a cluster, written to the outbox in the same
+// transaction as the change and delivered to subscribers later.
+type Event struct {
+	Type        EventType `json:"type"`
+	ArticleID   int64     `json:"article_id,omitempty"`
+	ClusterID   int64     `json:"cluster_id"`
+	CanonicalID int64     `json:"canonical_id,omitempty"`
+	Members     []int64   `json:"members"`
+	OccurredAt  time.Time `json:"occurred_at"`
+}
