@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-
 )
 
 // Clustering policy. A cluster grows only through verified copy or rewrite
@@ -57,14 +56,23 @@ func (s *Service) attach(ctx context.Context, tx ClusterTx, clusterOf map[int64]
 	if err := tx.UpsertLinks(ctx, links); err != nil {
 		return nil, err
 	}
-	targets := targetClusters(clusterOf, n, at.cands)
 	var events []Event
+	for _, c := range at.cands {
+		if _, ok := clusterOf[c.stored.ArticleID]; c.composite && ok {
+			ev, err := s.unmergeComposite(ctx, tx, clusterOf, c.stored.ArticleID, at.th)
+			if err != nil {
+				return nil, err
+			}
+			events = append(events, ev...)
+		}
+	}
+	targets := targetClusters(clusterOf, n, at.cands)
 	if len(targets) > 0 {
 		ev, err := s.join(ctx, tx, clusterOf, at, targets)
 		if err != nil {
 			return nil, err
 		}
-		events = ev
+		events = append(events, ev...)
 	}
 	return events, tx.MarkMatched(ctx, n)
 }

@@ -102,5 +102,3 @@ func runeOffset(s string, off int) int {
 	off = min(max(off, 0), len(s))
 	return utf8.RuneCountInString(s[:off])
 }
-
-

@@ -158,7 +158,8 @@ func (s *Service) matchBatch(ctx context.Context, batch []*pending) error {
 		if err != nil {
 			return err
 		}
-		if err := s.resolveComposites(ctx, b.article.ID, b.p.prof, b.p.fp, cands, th); err != nil {
+		self := dated{b.article.ID, b.article.PublishedAt}
+		if err := s.resolveComposites(ctx, self, b.p.prof, cands, th); err != nil {
 			return err
 		}
 		b.cands = cands

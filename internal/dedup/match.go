@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 )
 
 // candidate is a stored article verified against the article being matched.
@@ -14,6 +15,10 @@ type candidate struct {
 	m        measure // A is the article being matched, B the candidate
 	relation Relation
 	score    float64
+	// composite is set when the stored article turned out to be a
+	// composite of this article's story and another one: its own
+	// same-story links are then checked again (see unmergeComposite).
+	composite bool
 }
 
 // profileOf decodes a stored fingerprint's features.
@@ -80,7 +85,11 @@ func sortCandidates(cs []candidate) {
 // text's, explains most of what the shorter one does not. This is how a
 // follow-up that quotes a story at length is told from an untrimmed
 // original of it.
-func (s *Service) resolveComposites(ctx context.Context, self int64, p *profile, fp *Fingerprint, cands []candidate, th Thresholds) error {
+//
+// Only texts published before the longer one count as its sources: a later
+// follow-up that quoted the longer text explains its passages too, but it
+// is a derivative of it, not a source.
+func (s *Service) resolveComposites(ctx context.Context, self dated, p *profile, cands []candidate, th Thresholds) error {
 	for i := range cands {
 		c := &cands[i]
 		if c.relation != RelationCopy && c.relation != RelationRewrite {
@@ -91,25 +100,46 @@ func (s *Service) resolveComposites(ctx context.Context, self int64, p *profile,
 		var err error
 		if hiA {
 			// The new article is the shorter text; the stored one contains it.
-			composite, err = s.storedComposite(ctx, self, c, p, th)
+			composite, err = s.storedComposite(ctx, self.id, c, p, th)
 		} else {
-			composite = isComposite(c.m.covA.any, p, c.prof, others(cands, i), th)
+			composite = isComposite(c.m.covA.any, p, c.prof, sources(cands, i, self), th)
 		}
 		if err != nil {
 			return err
 		}
 		if composite {
 			c.relation = RelationPartial
+			c.composite = hiA
 		}
 	}
 	sortCandidates(cands)
 	return nil
 }
 
-func others(cands []candidate, skip int) []*profile {
+// dated is an article's place in time: published date (zero if unknown)
+// and id, which orders ingestion.
+type dated struct {
+	id        int64
+	published time.Time
+}
+
+// before reports whether a came out before b: by publication date when both
+// are known, else by ingestion order.
+func (a dated) before(b dated) bool {
+	if !a.published.IsZero() && !b.published.IsZero() && !a.published.Equal(b.published) {
+		return a.published.Before(b.published)
+	}
+	return a.id < b.id && a.id != 0 || b.id == 0 && a.id != 0
+}
+
+func datedOf(st StoredFingerprint) dated { return dated{st.ArticleID, st.PublishedAt} }
+
+// sources returns the linked candidates, other than cands[skip], that came
+// out before y.
+func sources(cands []candidate, skip int, y dated) []*profile {
 	out := make([]*profile, 0, len(cands))
 	for j, c := range cands {
-		if j != skip && c.relation != "" {
+		if j != skip && c.relation != "" && datedOf(c.stored).before(y) {
 			out = append(out, c.prof)
 		}
 	}
@@ -142,6 +172,9 @@ func (s *Service) storedComposite(ctx context.Context, self int64, c *candidate,
 	}
 	var profs []*profile
 	for _, st := range stored {
+		if !datedOf(st).before(datedOf(c.stored)) {
+			continue
+		}
 		q, err := profileOf(&st.Fingerprint)
 		if err != nil {
 			return false, fmt.Errorf("article %d: %w", st.ArticleID, err)
@@ -178,4 +211,52 @@ func isComposite(coveredByX []bool, y, x *profile, others []*profile, th Thresho
 func sameStory(x, z *profile, th Thresholds) bool {
 	rel, _ := classify(compare(x, z), th)
 	return rel.Clusters()
+}
+
+// unmergeComposite revisits the same-story links of a stored article found
+// to be a composite: a link to a text it contains but is not accounted for
+// by was a follow-up merged into one of its sources before the other source
+// was stored. Such links become partial and the cluster regroups.
+func (s *Service) unmergeComposite(ctx context.Context, tx ClusterTx, clusterOf map[int64]int64, y int64, th Thresholds) ([]Event, error) {
+	links, err := tx.ListLinks(ctx, []int64{y})
+	if err != nil {
+		return nil, err
+	}
+	ids := []int64{y}
+	for _, l := range links {
+		if l.Relation.Clusters() && l.Relation != RelationExact {
+			ids = append(ids, l.A+l.B-y)
+		}
+	}
+	if len(ids) == 1 {
+		return nil, nil
+	}
+	fps, err := tx.ListFingerprints(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	profs := map[int64]*profile{}
+	for _, f := range fps {
+		if profs[f.ArticleID], err = profileOf(&f.Fingerprint); err != nil {
+			return nil, err
+		}
+	}
+	var down []Link
+	for _, l := range links {
+		w, ok := profs[l.A+l.B-y]
+		if !l.Relation.Clusters() || l.Relation == RelationExact || !ok || profs[y] == nil {
+			continue
+		}
+		if explained(cover(profs[y], w)) < th.Rewrite {
+			l.Relation = RelationPartial
+			down = append(down, l)
+		}
+	}
+	if len(down) == 0 {
+		return nil, nil
+	}
+	if err := tx.UpsertLinks(ctx, down); err != nil {
+		return nil, err
+	}
+	return s.regroup(ctx, tx, clusterOf, clusterOf[y], 0)
 }

@@ -186,12 +186,18 @@ func components(members []Member, links []Link) [][]Member {
 	return out
 }
 
-// detach takes an article out of its cluster: the remaining members are
-// regrouped by their same-story links, the group with the old canonical (or
-// else the largest) keeps the cluster id and every other group gets a new
-// cluster. The article's own links must be gone already.
+// detach takes an article out of its cluster and regroups the rest. The
+// article's own links must be gone already.
 func (s *Service) detach(ctx context.Context, tx ClusterTx, clusterOf map[int64]int64, id int64) ([]Event, error) {
 	cid := clusterOf[id]
+	delete(clusterOf, id)
+	return s.regroup(ctx, tx, clusterOf, cid, id)
+}
+
+// regroup regroups the members of a cluster (but for the article without)
+// by their same-story links: the group with the canonical (or else the
+// largest) keeps the cluster id and every other group gets a new cluster.
+func (s *Service) regroup(ctx context.Context, tx ClusterTx, clusterOf map[int64]int64, cid, without int64) ([]Event, error) {
 	all, err := tx.ListMembers(ctx, cid)
 	if err != nil {
 		return nil, err
@@ -200,8 +206,7 @@ func (s *Service) detach(ctx context.Context, tx ClusterTx, clusterOf map[int64]
 	if err != nil {
 		return nil, err
 	}
-	members := slices.DeleteFunc(all, func(m Member) bool { return m.ArticleID == id })
-	delete(clusterOf, id)
+	members := slices.DeleteFunc(all, func(m Member) bool { return m.ArticleID == without })
 	if len(members) == 0 {
 		return nil, tx.DeleteCluster(ctx, cid)
 	}
@@ -223,7 +228,9 @@ func (s *Service) detach(ctx context.Context, tx ClusterTx, clusterOf map[int64]
 		if err := s.saveCluster(ctx, tx, gid, tree, clusterOf); err != nil {
 			return nil, err
 		}
-		events = append(events, s.clusterEvents(gid, tree[0].ArticleID, tree, 0, true)...)
+		if len(groups) > 1 || without != 0 {
+			events = append(events, s.clusterEvents(gid, tree[0].ArticleID, tree, 0, true)...)
+		}
 	}
 	return events, nil
 }
