@@ -1,7 +1,6 @@
 package dedup
 
 import (
-	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -114,14 +113,4 @@ func wordHash(w []byte) uint32 {
 		h |= stopBit
 	}
 	return h
-}
-
-// words returns the folded words of s, for tests and debugging.
-func words(s string) []string {
-	t := Normalize(s, FormatText)
-	var out []string
-	for _, tk := range tokenize(t) {
-		out = append(out, strings.ToLower(t.Clean[tk.start:tk.end]))
-	}
-	return out
 }

@@ -1,0 +1,190 @@
+package dedup
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestRepairMojibake(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"pound sign", "It cost Â£5m.", "It cost £5m."},
+		{"curly apostrophe", "Russiaâ€™s war", "Russia’s war"},
+		{"em dash", "Paris â€” France", "Paris — France"},
+		{"latin-1 word stays", "a café in Zürich", "a café in Zürich"},
+		{"plain ascii", "no damage here", "no damage here"},
+		{"lone lead byte stays", "Ã alone", "Ã alone"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := repairMojibake(tt.in); got != tt.want {
+				t.Errorf("repairMojibake(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestWords(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     []string
+	}{
+		{"case and punctuation", "Hello, World! It's 2022.", []string{"hello", "world", "its", "2022"}},
+		{"curly and straight apostrophes agree", "Russia’s and Russia's", []string{"russias", "and", "russias"}},
+		{"diacritics folded", "Zürich café", []string{"zurich", "cafe"}},
+		{"nfkc fullwidth", "ＡＢＣ１２３ and more words", []string{"abc123", "and", "more", "words"}},
+		{"hyphen splits", "69-year-old leader", []string{"69", "year", "old", "leader"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := foldedWords(tt.in + " here is enough text to count as a sentence of prose.")
+			got = got[:len(tt.want)]
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("words mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// foldedWords returns the folded words of a plain-text body.
+func foldedWords(s string) []string {
+	t := Normalize(s, FormatText)
+	var out []string
+	for _, tk := range tokenize(t) {
+		w := appendFoldedString(nil, t.Clean[tk.start:tk.end])
+		out = append(out, string(w))
+	}
+	return out
+}
+
+func appendFoldedString(buf []byte, s string) []byte {
+	for _, r := range s {
+		if isWordRune(r) {
+			buf = appendFolded(buf, r)
+		}
+	}
+	return buf
+}
+
+func TestHardWrapsJoin(t *testing.T) {
+	wrapped := "The company said on Tuesday that its profits\nrose sharply in the third quarter, helped by\nstrong demand.\n    A spokesman declined to comment further."
+	flat := "The company said on Tuesday that its profits rose sharply in the third quarter, helped by strong demand.\n\nA spokesman declined to comment further."
+	if diff := cmp.Diff(foldedWords(flat), foldedWords(wrapped)); diff != "" {
+		t.Errorf("wrapped and flat text differ (-flat +wrapped):\n%s", diff)
+	}
+	if n := len(Normalize(wrapped, FormatText).Paragraphs); n != 2 {
+		t.Errorf("wrapped text has %d paragraphs, want 2", n)
+	}
+}
+
+func TestFurniture(t *testing.T) {
+	prose := "The minister said the talks would continue next week in Geneva with all parties."
+	tests := []struct {
+		name      string
+		para      string
+		furniture bool
+	}{
+		{"prose", prose, false},
+		{"short line", "Advertisement", true},
+		{"navigation", "Skip to main content", true},
+		{"teaser", "READ MORE: Ten things you missed this week in politics", true},
+		{"byline", "By Jane Smith and John Doe", true},
+		{"credit", "(Reporting by Jane Smith; Editing by John Doe)", true},
+		{"copyright", "Copyright 2022 The Associated Press. All rights reserved.", true},
+		{"copyright sign", "© Example News Ltd 2022, all content licensed for use.", true},
+		{"short sentence", "He left.", true},
+		{"quoted sentence", "“We will not give up on this country, not now,” she said.", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := isFurniture(tt.para); got != tt.furniture {
+				t.Errorf("isFurniture(%q) = %v, want %v", tt.para, got, tt.furniture)
+			}
+		})
+	}
+}
+
+func TestDateline(t *testing.T) {
+	tests := []struct {
+		in, rest string
+	}{
+		{"LONDON (Reuters) - Shares fell on Monday.", "Shares fell on Monday."},
+		{"LONDON/BEIJING (Reuters) – Xi Jinping will travel.", "Xi Jinping will travel."},
+		{"NEW YORK, Sept 14 (AP) — Stocks rose.", "Stocks rose."},
+		{"TURNBERRY/GLASGOW, Scotland — Trump played golf.", "Trump played golf."},
+		{"U.S. President Donald Trump played golf - said aides.", "U.S. President Donald Trump played golf - said aides."},
+		{"The talks - which began in May - ended.", "The talks - which began in May - ended."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got := strings.TrimSpace(tt.in[datelineEnd(tt.in):])
+			if got != tt.rest {
+				t.Errorf("after dateline: %q, want %q", got, tt.rest)
+			}
+		})
+	}
+}
+
+func TestHTML(t *testing.T) {
+	page := `<html><head><title>Site</title><script>var x = "hidden words";</script></head><body>
+<nav><a href="/">Home</a> <a href="/world">World news and more sections</a></nav>
+<article><h1>Talks resume</h1><p>The minister said the talks would continue next week in Geneva &amp; Bern.</p>
+<figure><img src="a.jpg"><figcaption>The minister arrives for the talks in Geneva on Monday morning.</figcaption></figure>
+<p>Officials from both sides <b>declined</b> to comment on the details of the plan.</p></article>
+<footer>Copyright Example News</footer></body></html>`
+	got := strings.Join(foldedWordsHTML(page), " ")
+	want := "the minister said the talks would continue next week in geneva bern officials from both sides declined to comment on the details of the plan"
+	if got != want {
+		t.Errorf("html words:\n got %q\nwant %q", got, want)
+	}
+}
+
+func foldedWordsHTML(s string) []string {
+	t := Normalize(s, FormatHTML)
+	var out []string
+	for _, tk := range tokenize(t) {
+		out = append(out, string(appendFoldedString(nil, t.Clean[tk.start:tk.end])))
+	}
+	return out
+}
+
+func TestOriginalOffsets(t *testing.T) {
+	body := "Headline\n\nThe minister said the talks would continue next week in Geneva.\nA spokesman confirmed the plan."
+	txt := Normalize(body, FormatText)
+	for _, tk := range tokenize(txt) {
+		w := txt.Clean[tk.start:tk.end]
+		s, e := txt.Original(tk.start, false), txt.Original(tk.end, true)
+		if body[s:e] != w {
+			t.Errorf("token %q maps to %q", w, body[s:e])
+		}
+	}
+}
+
+func FuzzNormalize(f *testing.F) {
+	f.Add("LONDON (Reuters) - Plain text with Â£ mojibake.\n\nSecond paragraph.", false)
+	f.Add("<p>Some <b>html</b> &amp; entities</p><script>x</script>", true)
+	f.Add("\xff\xfe broken utf8 \xc3", false)
+	f.Fuzz(func(t *testing.T, body string, html bool) {
+		format := FormatText
+		if html {
+			format = FormatHTML
+		}
+		txt, fp := Analyze(body, format)
+		if !utf8.ValidString(txt.Clean) {
+			t.Fatalf("Clean is not valid UTF-8: %q", txt.Clean)
+		}
+		for _, tk := range tokenize(txt) {
+			s, e := txt.Original(tk.start, false), txt.Original(tk.end, true)
+			if s < 0 || e > len(body) || s > e {
+				t.Fatalf("token [%d,%d) maps outside the body [%d,%d) of %d bytes", tk.start, tk.end, s, e, len(body))
+			}
+		}
+		if fp.Tokens > 0 && len(fp.Keys) == 0 {
+			t.Fatalf("%d tokens but no candidate keys", fp.Tokens)
+		}
+	})
+}

@@ -1,0 +1,123 @@
+package dedup
+
+import (
+	"strings"
+	"testing"
+)
+
+// A story written for these tests, and variants of it.
+var story = []string{
+	"The city council voted on Tuesday to close the old harbour bridge for two years of repairs, after engineers found serious corrosion in the steel frame that carries most of the morning traffic into the centre.",
+	"The mayor said the decision had not been taken lightly and that the council would pay for a free ferry service across the river while the work is carried out by a local building firm.",
+	"Shop owners on both banks warned that the closure could cost them a large part of their trade, and several of them asked the council to keep one lane open for buses and bicycles during the day.",
+	"Engineers told the meeting that the frame had been painted over many times since the bridge opened in 1932, which hid the damage from the regular inspections that were made every five years.",
+	"The repairs are expected to cost about forty million pounds, most of which will come from a national fund for transport projects that the government set up after a bridge collapsed in the north last spring.",
+}
+
+// rewritten swaps content words for synonyms, as an article spinner does.
+var rewritten = []string{
+	"The town council voted on Tuesday to shut the old harbour bridge for two years of mending, after technicians found grave rust in the steel structure that carries most of the morning traffic into the middle.",
+	"The mayor said the choice had not been made lightly and that the council would fund a free ferry service across the stream while the job is carried out by a local construction company.",
+	"Store owners on both banks cautioned that the closure could cost them a big part of their business, and many of them asked the council to keep one lane open for coaches and bikes during the day.",
+	"Technicians told the gathering that the structure had been painted over many times since the bridge opened in 1932, which concealed the harm from the routine checks that were done every five years.",
+	"The mending is predicted to cost about forty million pounds, most of which will come from a state fund for transit schemes that the administration created after a bridge fell in the north last spring.",
+}
+
+// other is a different story on the same event, written independently.
+var other = []string{
+	"Commuters face months of longer journeys after councillors agreed to shut the harbour crossing, a structure that has carried cars over the river for ninety years.",
+	"Rust discovered during a routine survey left officials with little choice, according to a report published before the vote. Critics said warnings had been ignored for a decade.",
+	"A ferry will run every twenty minutes at no charge. Traders fear empty streets and lost income, and a petition calling for a partial reopening has gathered thousands of names.",
+	"Funding will largely come from central government. Work starts in March, and the council promised regular updates on its website for anyone affected by the closure.",
+}
+
+// followUp is a different story that reuses two paragraphs of story.
+var followUp = []string{
+	"Ferry passengers complained on Monday about long queues on the first morning of the free service, which the council had promised would make up for the closure of the bridge.",
+	story[0],
+	"Some travellers waited more than forty minutes in the rain, and the operator admitted that only one of its two boats had been ready in time for the start of the service.",
+	story[3],
+	"The council said a second boat would join the service by the end of the week and apologised to those who had been late for work or school because of the delays.",
+}
+
+func join(ps ...string) string { return strings.Join(ps, "\n\n") }
+
+func relationOf(t *testing.T, a, b string) (Relation, float64) {
+	t.Helper()
+	_, fa := Analyze(a, FormatText)
+	_, fb := Analyze(b, FormatText)
+	pa, _ := profileOf(fa)
+	pb, _ := profileOf(fb)
+	return classify(compare(pa, pb), Thresholds{}.withDefaults())
+}
+
+func TestClassify(t *testing.T) {
+	base := join(story...)
+	tests := []struct {
+		name string
+		a, b string
+		want Relation
+	}{
+		{"syndicated copy with headline, dateline and boilerplate", base,
+			join("Bridge to close for repairs", "LONDON (Reuters) - "+story[0], join(story[1:]...), "Advertisement", "(Reporting by Jane Smith; Editing by John Doe)"), RelationCopy},
+		{"trimmed copy", base, join(story[:3]...), RelationCopy},
+		{"spun rewrite", base, join(rewritten...), RelationRewrite},
+		{"partial reuse", base, join(followUp...), RelationPartial},
+		{"independent coverage of the same event", base, join(other...), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, score := relationOf(t, tt.a, tt.b)
+			if got != tt.want {
+				t.Errorf("relation = %q (score %.2f), want %q", got, score, tt.want)
+			}
+			if score < 0 || score > 1 {
+				t.Errorf("score %.3f outside [0,1]", score)
+			}
+		})
+	}
+}
+
+func TestClassifyIsSymmetric(t *testing.T) {
+	pairs := [][2]string{{join(story...), join(rewritten...)}, {join(story...), join(followUp...)}, {join(story...), join(story[:3]...)}}
+	for _, p := range pairs {
+		r1, s1 := relationOf(t, p[0], p[1])
+		r2, s2 := relationOf(t, p[1], p[0])
+		if r1 != r2 || s1 != s2 {
+			t.Errorf("relation depends on order: %s %.3f vs %s %.3f", r1, s1, r2, s2)
+		}
+	}
+}
+
+func TestThresholdsOverride(t *testing.T) {
+	_, fa := Analyze(join(story...), FormatText)
+	_, fb := Analyze(join(followUp...), FormatText)
+	pa, _ := profileOf(fa)
+	pb, _ := profileOf(fb)
+	m := compare(pa, pb)
+	if rel, _ := classify(m, Thresholds{Partial: 0.99, Copy: 0.99, Rewrite: 0.99}); rel != "" {
+		t.Errorf("with strict thresholds the follow-up is %q, want no link", rel)
+	}
+}
+
+func TestSimHashBlocksFindNearCopies(t *testing.T) {
+	var fp uint64 = 0xdeadbeefcafef00d
+	keys := simHashKeys(fp)
+	for _, bits := range [][]uint{{0}, {5, 40}, {1, 30, 63}} {
+		near := fp
+		for _, b := range bits {
+			near ^= 1 << b
+		}
+		shared := 0
+		for _, k := range simHashKeys(near) {
+			for _, k2 := range keys {
+				if k == k2 {
+					shared++
+				}
+			}
+		}
+		if shared == 0 {
+			t.Errorf("fingerprints %d bits apart share no block key", len(bits))
+		}
+	}
+}

@@ -1,0 +1,133 @@
+package dedup_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newsdedup/newsdedup/internal/dedup"
+	"github.com/newsdedup/newsdedup/internal/memstore"
+)
+
+var paras = []string{
+	"The city council voted on Tuesday to close the old harbour bridge for two years of repairs, after engineers found serious corrosion in the steel frame that carries most of the morning traffic into the centre.",
+	"The mayor said the decision had not been taken lightly and that the council would pay for a free ferry service across the river while the work is carried out by a local building firm.",
+	"Shop owners on both banks warned that the closure could cost them a large part of their trade, and several of them asked the council to keep one lane open for buses and bicycles during the day.",
+	"Engineers told the meeting that the frame had been painted over many times since the bridge opened in 1932, which hid the damage from the regular inspections that were made every five years.",
+	"The repairs are expected to cost about forty million pounds, most of which will come from a national fund for transport projects that the government set up after a bridge collapsed in the north last spring.",
+}
+
+var unrelated = "Scientists at the national observatory reported on Friday that a comet discovered last winter will pass close enough to the earth in October to be seen without a telescope from most of the northern hemisphere, weather permitting, for about two weeks."
+
+func ingest(t *testing.T, svc *dedup.Service, id, body string, published time.Time) *dedup.Result {
+	t.Helper()
+	res, err := svc.Ingest(context.Background(), dedup.ArticleInput{ExternalID: id, Source: "test", Body: body, PublishedAt: published})
+	if err != nil {
+		t.Fatalf("ingest %s: %v", id, err)
+	}
+	return res
+}
+
+func day(n int) time.Time { return time.Date(2022, 9, n, 12, 0, 0, 0, time.UTC) }
+
+func TestIngestClustersCopiesAndLinksPartials(t *testing.T) {
+	svc := dedup.NewService(memstore.New(), dedup.Options{})
+	orig := ingest(t, svc, "orig", strings.Join(paras, "\n\n"), day(1))
+	cp := ingest(t, svc, "copy", "Bridge to close\n\n"+strings.Join(paras[:4], "\n\n"), day(2))
+	if cp.Article.ClusterID != orig.Article.ClusterID {
+		t.Fatalf("copy in cluster %d, original in %d", cp.Article.ClusterID, orig.Article.ClusterID)
+	}
+	if cp.Cluster.CanonicalID != orig.Article.ID {
+		t.Errorf("canonical = %d, want the earliest published %d", cp.Cluster.CanonicalID, orig.Article.ID)
+	}
+	follow := ingest(t, svc, "follow", strings.Join([]string{unrelated, paras[0], unrelated + " Astronomers were delighted.", paras[3]}, "\n\n"), day(3))
+	if follow.Article.ClusterID == orig.Article.ClusterID {
+		t.Fatal("follow-up merged into the story's cluster")
+	}
+	if len(follow.Matches) == 0 || follow.Matches[0].Relation != dedup.RelationPartial {
+		t.Fatalf("follow-up matches = %+v, want a partial link first", follow.Matches)
+	}
+	alone := ingest(t, svc, "alone", unrelated+" "+strings.Repeat("Nothing else happened. ", 3), day(4))
+	for _, m := range alone.Matches {
+		if m.ArticleID == orig.Article.ID {
+			t.Errorf("unrelated article linked to the story: %+v", m)
+		}
+	}
+}
+
+func TestIngestIsIdempotentAndReplacesChangedBodies(t *testing.T) {
+	ctx := context.Background()
+	svc := dedup.NewService(memstore.New(), dedup.Options{})
+	first := ingest(t, svc, "a", strings.Join(paras, "\n\n"), day(1))
+	again := ingest(t, svc, "a", strings.Join(paras, "\n\n"), day(1))
+	if !first.Created || again.Created || again.Updated || again.Article.ID != first.Article.ID {
+		t.Fatalf("second post: created=%v updated=%v id=%d, want the stored article %d unchanged", again.Created, again.Updated, again.Article.ID, first.Article.ID)
+	}
+	changed := ingest(t, svc, "a", unrelated, day(1))
+	if !changed.Updated || changed.Article.ID != first.Article.ID {
+		t.Fatalf("changed body: updated=%v id=%d", changed.Updated, changed.Article.ID)
+	}
+	got, err := svc.GetArticle(ctx, first.Article.ID)
+	if err != nil || got.Body != unrelated {
+		t.Fatalf("stored body after update = %q, %v", got.Body, err)
+	}
+	old, err := svc.Ingest(ctx, dedup.ArticleInput{ExternalID: "v", Source: "test", Body: unrelated, Version: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lower, err := svc.Ingest(ctx, dedup.ArticleInput{ExternalID: "v", Source: "test", Body: paras[0], Version: 1})
+	if err != nil || lower.Updated || lower.Article.Body != unrelated || lower.Article.ID != old.Article.ID {
+		t.Fatalf("lower version replaced the stored one: %+v %v", lower.Article, err)
+	}
+}
+
+func TestDeleteSplitsClusterHeldTogetherByOneArticle(t *testing.T) {
+	ctx := context.Background()
+	svc := dedup.NewService(memstore.New(), dedup.Options{})
+	full := ingest(t, svc, "full", strings.Join(paras, "\n\n"), day(1))
+	head := ingest(t, svc, "head", strings.Join(paras[:3], "\n\n"), day(2))
+	tail := ingest(t, svc, "tail", strings.Join(paras[2:], "\n\n"), day(3))
+	if head.Article.ClusterID != full.Article.ClusterID || tail.Article.ClusterID != full.Article.ClusterID {
+		t.Fatalf("clusters %d %d %d, want one", full.Article.ClusterID, head.Article.ClusterID, tail.Article.ClusterID)
+	}
+	if err := svc.DeleteArticle(ctx, full.Article.ID); err != nil {
+		t.Fatal(err)
+	}
+	h, _ := svc.GetArticle(ctx, head.Article.ID)
+	tl, _ := svc.GetArticle(ctx, tail.Article.ID)
+	if h.ClusterID == tl.ClusterID {
+		t.Errorf("head and tail still share cluster %d after the article joining them was deleted", h.ClusterID)
+	}
+	c, err := svc.GetCluster(ctx, h.ClusterID)
+	if err != nil || c.CanonicalID != head.Article.ID {
+		t.Errorf("cluster after delete = %+v, %v; want head canonical", c, err)
+	}
+	if err := svc.DeleteArticle(ctx, full.Article.ID); !errors.Is(err, dedup.ErrNotFound) {
+		t.Errorf("second delete: %v, want ErrNotFound", err)
+	}
+}
+
+func TestValidation(t *testing.T) {
+	svc := dedup.NewService(memstore.New(), dedup.Options{})
+	tests := []struct {
+		name  string
+		in    dedup.ArticleInput
+		field string
+	}{
+		{"empty body", dedup.ArticleInput{Body: "  "}, "body"},
+		{"bad format", dedup.ArticleInput{Body: paras[0], Format: "pdf"}, "format"},
+		{"invalid utf8", dedup.ArticleInput{Body: paras[0], Title: "\xff"}, "title"},
+		{"no words", dedup.ArticleInput{Body: "<script>x()</script>", Format: dedup.FormatHTML}, "body"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := svc.Ingest(context.Background(), tt.in)
+			var ve *dedup.ValidationError
+			if !errors.As(err, &ve) || ve.Field != tt.field || !errors.Is(err, dedup.ErrInvalid) {
+				t.Errorf("err = %v, want a ValidationError on %s", err, tt.field)
+			}
+		})
+	}
+}
