@@ -1,0 +1,101 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/newsdedup/newsdedup/internal/dedup"
+)
+
+// listCandidatesSQL reads, for each distinct key, at most $4 postings: the
+// newest below $2, skipping $3. Each is a short backward scan of the
+// (key, article_id) primary key, since both bounds are index conditions, so
+// the work per key does not grow with the corpus. $5 NULL means no limit.
+const listCandidatesSQL = `
+SELECT p.article_id, count(*) AS shared
+FROM unnest($1::bigint[]) AS q(key)
+CROSS JOIN LATERAL (
+    SELECT ak.article_id
+    FROM article_keys AS ak
+    WHERE ak.key = q.key AND ak.article_id < $2 AND ak.article_id <> $3
+    ORDER BY ak.article_id DESC
+    LIMIT $4
+) AS p
+GROUP BY p.article_id
+ORDER BY shared DESC, p.article_id
+LIMIT $5`
+
+// disableBitmapScanSQL keeps the planner on the backward primary key scan.
+// With a bitmap scan it would read all of a key's postings and sort them,
+// which it prefers when statistics say keys are rare and the table's
+// visibility map is not yet set (after a bulk load): exactly the heavy
+// boilerplate keys MaxPostings exists for would then be read in full.
+const disableBitmapScanSQL = `
+SET LOCAL enable_bitmapscan = off`
+
+// ListCandidates answers each query with the stored articles that share at
+// least one candidate key with it: most shared keys first, then by ascending
+// id. Duplicate keys in a query count once. A Limit or MaxPostings of 0 means
+// no bound; a negative one is an error wrapping dedup.ErrInvalid. All queries
+// go to the server in one batch.
+func (db *DB) ListCandidates(ctx context.Context, queries []dedup.CandidateQuery) ([][]dedup.Candidate, error) {
+	if err := validateCandidateQueries(queries); err != nil {
+		return nil, fmt.Errorf("list candidates: %w", err)
+	}
+	out := make([][]dedup.Candidate, len(queries))
+	batch := &pgx.Batch{}
+	batch.Queue(disableBitmapScanSQL)
+	for i, q := range queries {
+		if len(q.Keys) == 0 {
+			continue
+		}
+		batch.Queue(listCandidatesSQL, keysToInt64(q.Keys), beforeBound(q.BeforeID),
+			q.ExcludeID, limitOrNull(q.MaxPostings), limitOrNull(q.Limit)).
+			Query(func(rows pgx.Rows) error {
+				var err error
+				out[i], err = pgx.CollectRows(rows, pgx.RowToStructByName[dedup.Candidate])
+				return err
+			})
+	}
+	if batch.Len() == 1 {
+		return out, nil
+	}
+	// SET LOCAL needs a transaction to be local to.
+	opts := pgx.TxOptions{AccessMode: pgx.ReadOnly}
+	err := pgx.BeginTxFunc(ctx, db.pool, opts, func(tx pgx.Tx) error {
+		return tx.SendBatch(ctx, batch).Close()
+	})
+	if err != nil {
+		return nil, pgErr("list candidates", err)
+	}
+	return out, nil
+}
+
+func validateCandidateQueries(queries []dedup.CandidateQuery) error {
+	for _, q := range queries {
+		if q.Limit < 0 || q.MaxPostings < 0 {
+			return &dedup.ValidationError{Field: "limit", Message: "must not be negative"}
+		}
+	}
+	return nil
+}
+
+// beforeBound turns "BeforeID 0 means no bound" into a bound that is always
+// an index condition (an OR would not be).
+func beforeBound(beforeID int64) int64 {
+	if beforeID <= 0 {
+		return math.MaxInt64
+	}
+	return beforeID
+}
+
+// limitOrNull maps 0 ("no limit") to NULL, which LIMIT reads as no limit.
+func limitOrNull(n int) *int {
+	if n == 0 {
+		return nil
+	}
+	return &n
+}

@@ -1,0 +1,74 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/newsdedup/newsdedup/internal/dedup"
+)
+
+const listFingerprintsSQL = `
+SELECT a.id, a.cluster_id, a.published_at, a.ingested_at, a.fp_version,
+    a.content_hash, a.simhash, a.tokens, a.features,
+    ARRAY(SELECT k.key FROM article_keys AS k WHERE k.article_id = a.id) AS keys
+FROM articles AS a
+WHERE a.id = ANY($1)
+ORDER BY a.id`
+
+type fingerprintRow struct {
+	ID          int64      `db:"id"`
+	ClusterID   int64      `db:"cluster_id"`
+	PublishedAt *time.Time `db:"published_at"`
+	IngestedAt  time.Time  `db:"ingested_at"`
+	FPVersion   int        `db:"fp_version"`
+	ContentHash int64      `db:"content_hash"`
+	SimHash     int64      `db:"simhash"`
+	Tokens      int        `db:"tokens"`
+	Features    []byte     `db:"features"`
+	Keys        []int64    `db:"keys"`
+}
+
+func (r fingerprintRow) stored() dedup.StoredFingerprint {
+	return dedup.StoredFingerprint{
+		ArticleID:   r.ID,
+		ClusterID:   r.ClusterID,
+		PublishedAt: timeOrZero(r.PublishedAt),
+		IngestedAt:  r.IngestedAt.UTC(),
+		Fingerprint: dedup.Fingerprint{
+			Version:     r.FPVersion,
+			ContentHash: toUint64(r.ContentHash),
+			SimHash:     toUint64(r.SimHash),
+			Tokens:      r.Tokens,
+			Keys:        keysToUint64(r.Keys),
+			Features:    r.Features,
+		},
+	}
+}
+
+// ListFingerprints returns the stored fingerprints of the given articles in
+// ascending id order; ids that do not exist are left out. Keys come back
+// without duplicates, in ascending order.
+func (db *DB) ListFingerprints(ctx context.Context, ids []int64) ([]dedup.StoredFingerprint, error) {
+	fps, err := listFingerprints(ctx, db.pool, ids)
+	if err != nil {
+		return nil, pgErr("list fingerprints", err)
+	}
+	return fps, nil
+}
+
+func listFingerprints(ctx context.Context, q querier, ids []int64) ([]dedup.StoredFingerprint, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, _ := q.Query(ctx, listFingerprintsSQL, ids)
+	fps, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (dedup.StoredFingerprint, error) {
+		r, err := pgx.RowToStructByName[fingerprintRow](row)
+		return r.stored(), err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return fps, nil
+}

@@ -1,0 +1,30 @@
+package store
+
+// Option configures Open or OpenEmbedded.
+type Option func(*options)
+
+type options struct {
+	subscribers []string
+	maxConns    int32
+}
+
+func applyOptions(opts []Option) options {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o
+}
+
+// WithSubscribers names the webhook subscribers. InsertEvents writes one
+// outbox row per event and subscriber; with no subscribers it writes nothing.
+func WithSubscribers(names []string) Option {
+	return func(o *options) { o.subscribers = append([]string(nil), names...) }
+}
+
+// WithMaxConns caps the Postgres connection pool (pgxpool's default applies
+// when n <= 0, as does a pool_max_conns parameter in the URL). The embedded
+// store ignores it.
+func WithMaxConns(n int32) Option {
+	return func(o *options) { o.maxConns = n }
+}

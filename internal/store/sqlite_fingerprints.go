@@ -1,0 +1,64 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+
+	"github.com/newsdedup/newsdedup/internal/dedup"
+)
+
+const liteListFingerprintsSQL = `
+SELECT a.id, a.cluster_id, a.published_at, a.ingested_at, a.fp_version,
+    a.content_hash, a.simhash, a.tokens, a.features,
+    (SELECT json_group_array(k.key) FROM article_keys AS k WHERE k.article_id = a.id) AS keys
+FROM articles AS a
+WHERE a.id IN (SELECT value FROM json_each(?))
+ORDER BY a.id`
+
+// ListFingerprints returns the stored fingerprints of the given articles as
+// DB.ListFingerprints does.
+func (e *Embedded) ListFingerprints(ctx context.Context, ids []int64) ([]dedup.StoredFingerprint, error) {
+	fps, err := liteListFingerprints(ctx, e.r, ids)
+	return fps, liteErr("list fingerprints", err)
+}
+
+func liteListFingerprints(ctx context.Context, q liteQuerier, ids []int64) ([]dedup.StoredFingerprint, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := q.QueryContext(ctx, liteListFingerprintsSQL, jsonIDs(ids))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var fps []dedup.StoredFingerprint
+	for rows.Next() {
+		fp, err := scanLiteFingerprint(rows)
+		if err != nil {
+			return nil, err
+		}
+		fps = append(fps, fp)
+	}
+	return fps, rows.Err()
+}
+
+func scanLiteFingerprint(rows *sql.Rows) (dedup.StoredFingerprint, error) {
+	var s dedup.StoredFingerprint
+	var published sql.NullInt64
+	var ingested, hash, sim int64
+	var keys string
+	err := rows.Scan(&s.ArticleID, &s.ClusterID, &published, &ingested, &s.Fingerprint.Version,
+		&hash, &sim, &s.Fingerprint.Tokens, &s.Fingerprint.Features, &keys)
+	if err != nil {
+		return s, err
+	}
+	var ks []int64
+	if err := json.Unmarshal([]byte(keys), &ks); err != nil {
+		return s, err
+	}
+	s.PublishedAt, s.IngestedAt = fromNullUnixMicro(published), fromUnixMicro(ingested)
+	s.Fingerprint.ContentHash, s.Fingerprint.SimHash = toUint64(hash), toUint64(sim)
+	s.Fingerprint.Keys = keysToUint64(ks)
+	return s, nil
+}
