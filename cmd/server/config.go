@@ -1,0 +1,241 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/netip"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// Config is every setting of the server. Each is a flag whose default comes
+// from an environment variable; see parseConfig.
+type Config struct {
+	Addr        string
+	DatabaseURL string // secret: may hold a password
+	DataDir     string
+	// MaxBodyBytes caps a request body and each article body of a batch;
+	// MaxBatchBytes caps a batch request.
+	MaxBodyBytes  int64
+	MaxBatchBytes int64
+	APIToken      string // secret
+	LogLevel      slog.Level
+	LogFormat     string
+	Migrate       bool
+	// TrustedProxies are CIDR prefixes, normalized from the flag's
+	// comma-separated prefixes or addresses.
+	TrustedProxies []string
+}
+
+// Commands: the default serves; migrate applies the migrations and exits.
+const (
+	cmdServe   = "serve"
+	cmdMigrate = "migrate"
+)
+
+// parseConfig parses args (without the program name) into a Config, with
+// defaults from getenv, and validates it. The command is cmdServe unless
+// args start with cmdMigrate. -h prints the usage to stderr and returns flag.ErrHelp.
+func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*Config, string, error) {
+	cmd := cmdServe
+	if len(args) > 0 && args[0] == cmdMigrate {
+		cmd, args = cmdMigrate, args[1:]
+	}
+	fs := flag.NewFlagSet("server", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: server [migrate] [flags]\n\n"+
+			"Serves the newsdedup HTTP API; \"migrate\" applies the pending migrations and exits.\n"+
+			"Each flag defaults to the environment variable named with it.\n\n")
+		fs.PrintDefaults()
+	}
+
+	c := &Config{}
+	var tokenFile, proxies string
+	e := envFlags{fs: fs, getenv: getenv}
+	e.string(&c.Addr, "addr", "DEDUP_ADDR", "127.0.0.1:8080", "`address` to listen on")
+	e.string(&c.DatabaseURL, "database-url", "DATABASE_URL", "", "Postgres `URL`; when empty, the embedded store in -data-dir is used")
+	e.string(&c.DataDir, "data-dir", "DEDUP_DATA_DIR", "./data", "`directory` of the embedded store (used when -database-url is empty)")
+	e.int64(&c.MaxBodyBytes, "max-body", "DEDUP_MAX_BODY_BYTES", 2<<20, "largest request body, and article body in a batch, in `bytes`")
+	e.int64(&c.MaxBatchBytes, "max-batch-body", "DEDUP_MAX_BATCH_BYTES", 64<<20, "largest batch request body in `bytes`")
+	e.string(&c.APIToken, "api-token", "DEDUP_API_TOKEN", "", "bearer `token` required on write endpoints; prefer the env var or -api-token-file, as flags show in ps")
+	e.string(&tokenFile, "api-token-file", "DEDUP_API_TOKEN_FILE", "", "`file` holding the API token")
+	e.level(&c.LogLevel, "log-level", "DEDUP_LOG_LEVEL", slog.LevelInfo, "log `level`: debug, info, warn or error")
+	e.string(&c.LogFormat, "log-format", "DEDUP_LOG_FORMAT", "text", "log `format`: text or json")
+	e.bool(&c.Migrate, "migrate", "DEDUP_MIGRATE", true, "apply pending migrations at start; when false, refuse to start on an outdated schema")
+	e.string(&proxies, "trusted-proxies", "DEDUP_TRUSTED_PROXIES", "", "comma-separated `CIDRs` of reverse proxies whose X-Forwarded-For is trusted")
+	if e.err != nil {
+		return nil, "", e.err
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, "", err
+	}
+	if fs.NArg() > 0 {
+		return nil, "", fmt.Errorf("unexpected argument %q (the only command is %q)", fs.Arg(0), cmdMigrate)
+	}
+	if err := c.finish(tokenFile, proxies); err != nil {
+		return nil, "", err
+	}
+	return c, cmd, nil
+}
+
+// finish reads the token file, normalizes the proxies and validates c.
+func (c *Config) finish(tokenFile, proxies string) error {
+	if tokenFile != "" {
+		if c.APIToken != "" {
+			return errors.New("set one of -api-token (DEDUP_API_TOKEN) and -api-token-file (DEDUP_API_TOKEN_FILE), not both")
+		}
+		b, err := os.ReadFile(tokenFile)
+		if err != nil {
+			return fmt.Errorf("read API token: %w", err)
+		}
+		if c.APIToken = strings.TrimSpace(string(b)); c.APIToken == "" {
+			return fmt.Errorf("API token file %s is empty", tokenFile)
+		}
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("-addr %q: %w", c.Addr, err)
+	}
+	if c.DatabaseURL == "" && c.DataDir == "" {
+		return errors.New("set -database-url (DATABASE_URL) or -data-dir (DEDUP_DATA_DIR)")
+	}
+	if c.MaxBodyBytes <= 0 {
+		return fmt.Errorf("-max-body must be positive, not %d", c.MaxBodyBytes)
+	}
+	if c.MaxBatchBytes < c.MaxBodyBytes {
+		return fmt.Errorf("-max-batch-body (%d) must be at least -max-body (%d)", c.MaxBatchBytes, c.MaxBodyBytes)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("-log-format must be text or json, not %q", c.LogFormat)
+	}
+	var err error
+	c.TrustedProxies, err = parseProxies(proxies)
+	return err
+}
+
+// parseProxies reads comma-separated CIDR prefixes; a bare address stands for
+// itself alone.
+func parseProxies(s string) ([]string, error) {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked().String())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("-trusted-proxies: %q is neither a CIDR prefix nor an IP address", f)
+		}
+		out = append(out, netip.PrefixFrom(a, a.BitLen()).String())
+	}
+	return out, nil
+}
+
+// LogValue shows the config with its secrets redacted, for the startup log.
+func (c *Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("addr", c.Addr),
+		slog.String("database_url", redactURL(c.DatabaseURL)),
+		slog.String("data_dir", c.DataDir),
+		slog.Int64("max_body_bytes", c.MaxBodyBytes),
+		slog.Int64("max_batch_bytes", c.MaxBatchBytes),
+		slog.String("api_token", redact(c.APIToken)),
+		slog.String("log_level", c.LogLevel.String()),
+		slog.String("log_format", c.LogFormat),
+		slog.Bool("migrate", c.Migrate),
+		slog.String("trusted_proxies", strings.Join(c.TrustedProxies, ",")),
+	)
+}
+
+const redacted = "[redacted]"
+
+func redact(secret string) string {
+	if secret == "" {
+		return ""
+	}
+	return redacted
+}
+
+// redactURL hides the password of a database URL. A keyword/value DSN
+// ("host=... password=...") is hidden whole, since it cannot be taken apart
+// as safely.
+func redactURL(s string) string {
+	if s == "" {
+		return ""
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme == "" {
+		return redacted
+	}
+	q := u.Query()
+	if q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
+}
+
+// envFlags defines flags whose defaults come from environment variables. A
+// malformed variable is kept in err, so that it fails as fast as a bad flag.
+type envFlags struct {
+	fs     *flag.FlagSet
+	getenv func(string) string
+	err    error
+}
+
+func (e *envFlags) usage(env, text string) string {
+	return text + " (env " + env + ")"
+}
+
+func (e *envFlags) string(p *string, name, env, def, usage string) {
+	if v := e.getenv(env); v != "" {
+		def = v
+	}
+	e.fs.StringVar(p, name, def, e.usage(env, usage))
+}
+
+func (e *envFlags) int64(p *int64, name, env string, def int64, usage string) {
+	if v := e.getenv(env); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			e.fail(fmt.Errorf("%s=%q is not an integer", env, v))
+		}
+		def = n
+	}
+	e.fs.Int64Var(p, name, def, e.usage(env, usage))
+}
+
+func (e *envFlags) bool(p *bool, name, env string, def bool, usage string) {
+	if v := e.getenv(env); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			e.fail(fmt.Errorf("%s=%q is not a boolean", env, v))
+		}
+		def = b
+	}
+	e.fs.BoolVar(p, name, def, e.usage(env, usage))
+}
+
+func (e *envFlags) level(p *slog.Level, name, env string, def slog.Level, usage string) {
+	if v := e.getenv(env); v != "" {
+		if err := def.UnmarshalText([]byte(v)); err != nil {
+			e.fail(fmt.Errorf("%s=%q is not a log level", env, v))
+		}
+	}
+	e.fs.TextVar(p, name, def, e.usage(env, usage))
+}
+
+func (e *envFlags) fail(err error) {
+	if e.err == nil {
+		e.err = err
+	}
+}

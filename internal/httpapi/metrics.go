@@ -1,0 +1,100 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/newsdedup/newsdedup/internal/dedup"
+)
+
+// Metrics holds the service's Prometheus metrics in a registry of its own
+// (not the global one, so that tests and several servers in one process do
+// not collide). The handlers observe requests and results; whoever runs
+// matching reports candidates through ObserveQuery.
+type Metrics struct {
+	registry        *prometheus.Registry
+	requestDuration *prometheus.HistogramVec
+	articlesStored  prometheus.Counter
+	candidates      prometheus.Histogram
+	verifications   *prometheus.CounterVec
+	matches         prometheus.Histogram
+	clusterSize     prometheus.Histogram
+}
+
+// NewMetrics returns Metrics registered in a new registry, together with
+// the Go runtime and process collectors.
+func NewMetrics() *Metrics {
+	m := &Metrics{
+		registry: prometheus.NewRegistry(),
+		requestDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "newsdedup_http_request_duration_seconds",
+			Help:    "Latency of HTTP requests by route pattern, method and status.",
+			Buckets: prometheus.DefBuckets,
+		}, []string{"route", "method", "status"}),
+		articlesStored: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "newsdedup_articles_stored_total",
+			Help: "Articles stored as new (not counting repeats and updates).",
+		}),
+		candidates: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "newsdedup_candidates_per_query",
+			Help:    "Candidates verified per matched article.",
+			Buckets: []float64{0, 1, 2, 5, 10, 20, 50, 100, 200},
+		}),
+		verifications: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newsdedup_verifications_total",
+			Help: "Candidate verifications by outcome (pass: a link was found); the pass rate is pass / (pass + fail).",
+		}, []string{"outcome"}),
+		matches: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "newsdedup_matches_per_query",
+			Help:    "Verified links per ingested or checked article.",
+			Buckets: []float64{0, 1, 2, 3, 5, 10, 20, 50},
+		}),
+		clusterSize: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "newsdedup_cluster_size",
+			Help:    "Size of the cluster an ingested article ends up in.",
+			Buckets: []float64{1, 2, 3, 5, 10, 20, 50, 100, 500},
+		}),
+	}
+	m.registry.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		m.requestDuration, m.articlesStored, m.candidates, m.verifications, m.matches, m.clusterSize,
+	)
+	return m
+}
+
+// ObserveQuery records one matching query: how many candidates were
+// verified and how many of them passed.
+func (m *Metrics) ObserveQuery(candidates, verified int) {
+	m.candidates.Observe(float64(candidates))
+	m.verifications.WithLabelValues("pass").Add(float64(verified))
+	m.verifications.WithLabelValues("fail").Add(float64(candidates - verified))
+}
+
+func (m *Metrics) observeRequest(route, method string, status int, d time.Duration) {
+	m.requestDuration.WithLabelValues(route, method, strconv.Itoa(status)).Observe(d.Seconds())
+}
+
+// observeResult records an ingest result. A dry run (stored false) counts
+// its matches but neither stores nor joins a cluster.
+func (m *Metrics) observeResult(res *dedup.Result, stored bool) {
+	m.matches.Observe(float64(len(res.Matches)))
+	if !stored {
+		return
+	}
+	if res.Created {
+		m.articlesStored.Inc()
+	}
+	if res.Cluster != nil {
+		m.clusterSize.Observe(float64(len(res.Cluster.Members)))
+	}
+}
+
+func (m *Metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{Registry: m.registry})
+}

@@ -1,0 +1,39 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/newsdedup/newsdedup/internal/dedup"
+)
+
+func TestMetrics(t *testing.T) {
+	svc := &fakeService{ingest: func(context.Context, dedup.ArticleInput) (*dedup.Result, error) {
+		return testResult(3, true), nil
+	}}
+	s := newTestServer(t, svc, Config{})
+	s.do(t, jsonRequest(http.MethodPost, "/v1/articles", validArticle))
+	s.metrics.ObserveQuery(10, 4)
+
+	rec := s.do(t, jsonRequest(http.MethodGet, "/metrics", ""))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status = %d, want 200", rec.Code)
+	}
+	body := rec.Body.String()
+	for _, want := range []string{
+		`newsdedup_http_request_duration_seconds_count{method="POST",route="/v1/articles",status="201"} 1`,
+		`newsdedup_articles_stored_total 1`,
+		`newsdedup_cluster_size_count 1`,
+		`newsdedup_matches_per_query_sum 2`,
+		`newsdedup_candidates_per_query_sum 10`,
+		`newsdedup_verifications_total{outcome="pass"} 4`,
+		`newsdedup_verifications_total{outcome="fail"} 6`,
+		`go_goroutines`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
+}
