@@ -44,10 +44,11 @@ func oneOf(r *rand.Rand, list []string) string { return list[r.IntN(len(list))] 
 func (g *generator) copyEdit(src *article) *article {
 	r := g.r
 	outlet := oneOf(r, outlets)
-	paras := g.trimEnd(src.paras)
+	paras := g.trimEnd(src.story)
 	for i, p := range paras {
 		paras[i] = g.spin(p, 0.03)
 	}
+	story := append([]string(nil), paras...)
 	if r.IntN(2) == 0 && len(paras) > 0 {
 		paras[0] = fmt.Sprintf("%s (%s) - %s", oneOf(r, datelineCities), outlet, paras[0])
 	} else {
@@ -63,7 +64,7 @@ func (g *generator) copyEdit(src *article) *article {
 	if r.IntN(2) == 0 {
 		paras = swapQuotes(paras)
 	}
-	return &article{title: g.copyHeadline(src.title, outlet), source: outlet, paras: paras}
+	return &article{title: g.copyHeadline(src.title, outlet), source: outlet, paras: paras, story: story}
 }
 
 // trimEnd copies paras without up to two last paragraphs, keeping at least half.
@@ -91,8 +92,8 @@ func (g *generator) copyHeadline(title, outlet string) string {
 func (g *generator) rewrite(src *article) *article {
 	r := g.r
 	share := 0.25 + 0.3*r.Float64()
-	paras := make([]string, 0, len(src.paras))
-	for _, p := range src.paras {
+	paras := make([]string, 0, len(src.story))
+	for _, p := range src.story {
 		sentences := splitSentences(p)
 		if len(sentences) > 2 && r.IntN(4) == 0 {
 			i := r.IntN(len(sentences))
@@ -111,11 +112,11 @@ func (g *generator) rewrite(src *article) *article {
 // about a fifth to a third of the new text.
 func (g *generator) partial(src *article) *article {
 	a := g.base()
-	n := max(1, len(src.paras)/(3+g.r.IntN(3)))
-	from := g.r.IntN(len(src.paras) - n + 1)
+	n := max(1, len(src.story)/(3+g.r.IntN(3)))
+	from := g.r.IntN(len(src.story) - n + 1)
 	at := 1 + g.r.IntN(len(a.paras)) // after the new story's lede
 	paras := append([]string(nil), a.paras[:at]...)
-	paras = append(paras, src.paras[from:from+n]...)
+	paras = append(paras, src.story[from:from+n]...)
 	a.paras = append(paras, a.paras[at:]...)
 	a.source = oneOf(g.r, outlets)
 	return a

@@ -41,6 +41,20 @@ func TestSplitDoc(t *testing.T) {
 	}
 }
 
+func TestSplice(t *testing.T) {
+	tests := []struct{ a, b, want string }{
+		{"Profits rose sharply, the company said.", "Talks ended early, officials said on Friday.", "Profits rose sharply, officials said on Friday."},
+		{"The dollar rose to a record against the yen.", "Gold prices fell in London trading today.", "The dollar rose in London trading today."},
+		{"Nothingtocuthere.", "Talks ended early, officials said.", "Nothingtocuthere."},
+		{"Short, a", "Talks ended early, officials said.", "Short, a"},
+	}
+	for _, tt := range tests {
+		if got := splice(tt.a, tt.b); got != tt.want {
+			t.Errorf("splice(%q, %q) = %q, want %q", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
 func TestTextEdits(t *testing.T) {
 	g := &generator{r: rand.New(rand.NewPCG(1, 2)), thesaurus: newThesaurus()}
 	if got := g.spin("The company SAID: prices rose — “naïve”.", 1); strings.Contains(got, "company") ||

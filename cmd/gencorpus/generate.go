@@ -21,9 +21,18 @@ const (
 	shareRewrite = 0.85
 )
 
-// keepLede is the chance that a base article keeps its template's first
-// sentence, so that a headline sometimes matches its lede.
-const keepLede = 0.25
+// minSentences is the shortest base article. Sentences are drawn from a
+// pool, so two articles share one now and then; in an article of a
+// sentence or two that would be most of it, and unrelated base articles
+// would look like copies of each other.
+const minSentences = 6
+
+// spliceRate is the share of base-article sentences that are the front
+// of one real sentence joined to the back of another (see splice). A few
+// thousand real sentences per topic fill hundreds of thousands of
+// articles: unspliced, each sentence would recur in hundreds of them, and
+// short unrelated articles would look like copies of each other.
+const spliceRate = 0.9
 
 // epoch is the publication time of the first generated article; each next
 // one is published about articleGap later.
@@ -38,6 +47,10 @@ type article struct {
 	source    string
 	paras     []string
 	published time.Time
+	// story is paras without the furniture a syndicated copy adds (byline,
+	// dateline, boilerplate): what a later copy or rewrite starts from, so
+	// that datelines do not pile up along a chain of copies.
+	story []string
 }
 
 func (a *article) text() string { return strings.Join(a.paras, "\n\n") }
@@ -59,6 +72,7 @@ type generator struct {
 	window    int
 	recent    []*article // a ring of the last window articles
 	n         int        // articles generated
+	slot      int        // the ring slot to overwrite next, once it is full
 	idKey     uint64
 	counts    map[string]int // by relation, "base" for base articles
 }
@@ -94,13 +108,26 @@ func (g *generator) next() (*article, *link) {
 	if l != nil {
 		l.to = a.id
 	}
-	if len(g.recent) < g.window {
-		g.recent = append(g.recent, a)
-	} else {
-		g.recent[g.n%g.window] = a
+	if a.story == nil {
+		a.story = a.paras
+	}
+	if l == nil || l.relation != relPartial {
+		g.remember(a)
 	}
 	g.n++
 	return a, l
+}
+
+// remember adds an article to the ring near-duplicates are drawn from.
+// Partial reuses are left out: a copy of one would also share text with
+// the article it reused, a relation the pairs file would not record.
+func (g *generator) remember(a *article) {
+	if len(g.recent) < g.window {
+		g.recent = append(g.recent, a)
+		return
+	}
+	g.recent[g.slot%g.window] = a
+	g.slot++
 }
 
 func (g *generator) nearDup(src *article) (*article, string) {
@@ -114,33 +141,98 @@ func (g *generator) nearDup(src *article) (*article, string) {
 }
 
 // base makes a new article that is not a near-duplicate of a real one: the
-// paragraph and sentence shape of a template article, filled with
-// sentences drawn from the same places (lede, body, ending) of other
-// articles on its topic, with numbers changed. Two base articles share a
-// sentence now and then, as stories on one topic do, but little more.
+// paragraph and sentence shape of a template article (lengthened to
+// minSentences), filled with sentences drawn from the same places (lede,
+// body, ending) of other articles on its topic, with numbers changed. The
+// headline is that of the article the lede came from. Two base articles
+// share a sentence now and then, as stories on one topic do, but little more.
 func (g *generator) base() *article {
 	c := pick(g.r, g.corpora)
 	tmpl := &c.docs[g.r.IntN(len(c.docs))]
 	group := c.groups[tmpl.group]
-	paras := make([]string, len(tmpl.paras))
+	shape := g.shape(c, tmpl, group)
+	a := &article{source: tmpl.source, paras: make([]string, len(shape))}
 	var sb strings.Builder
-	for k, p := range tmpl.paras {
+	for k, n := range shape {
 		sb.Reset()
-		for j := range p {
-			s := p[0]
-			if k != 0 || j != 0 || g.r.Float64() >= keepLede {
-				other := &c.docs[group[g.r.IntN(len(group))]]
-				op := other.paras[k*len(other.paras)/len(tmpl.paras)] // the same relative place
-				s = op[g.r.IntN(len(op))]
+		for j := range n {
+			other := &c.docs[group[g.r.IntN(len(group))]]
+			op := other.paras[k*len(other.paras)/len(shape)] // the same relative place
+			if k == 0 && j == 0 {
+				a.title = g.perturbNumbers(other.title)
 			}
 			if j > 0 {
 				sb.WriteByte(' ')
 			}
-			sb.WriteString(g.perturbNumbers(s))
+			sentence := op[g.r.IntN(len(op))]
+			if g.r.Float64() < spliceRate {
+				other := &c.docs[group[g.r.IntN(len(group))]]
+				op := other.paras[k*len(other.paras)/len(shape)]
+				sentence = splice(sentence, op[g.r.IntN(len(op))])
+			}
+			sb.WriteString(g.perturbNumbers(sentence))
 		}
-		paras[k] = sb.String()
+		a.paras[k] = sb.String()
 	}
-	return &article{title: g.perturbNumbers(tmpl.title), source: tmpl.source, paras: paras}
+	return a
+}
+
+// splice joins the front of a to the back of b, each cut at the joint
+// nearest its middle: "Profits rose sharply, the company said." and "Talks
+// ended early, officials said on Friday." give "Profits rose sharply,
+// officials said on Friday." It returns a when either has no joint.
+func splice(a, b string) string {
+	i, j := middleJoint(a), middleJoint(b)
+	if i < 0 || j < 0 {
+		return a
+	}
+	return a[:i] + b[j:]
+}
+
+// joints are where a sentence may be cut; the back part keeps the joint.
+var joints = []string{", ", " and ", " but ", " said ", " that ", " which ", " with ", " after ", " in ", " on ", " of ", " to ", " for "}
+
+// middleJoint returns the index of the joint nearest the middle of s that
+// leaves ten bytes or more on both sides, or -1.
+func middleJoint(s string) int {
+	best, mid := -1, len(s)/2
+	for _, j := range joints {
+		for i := 0; i < len(s); {
+			k := strings.Index(s[i:], j)
+			if k < 0 {
+				break
+			}
+			i += k
+			if i >= 10 && len(s)-i >= 10 && (best < 0 || abs(i-mid) < abs(best-mid)) {
+				best = i
+			}
+			i += len(j)
+		}
+	}
+	return best
+}
+
+func abs(x int) int { return max(x, -x) }
+
+// shape returns the sentence count of each paragraph of a base article:
+// the template's, followed by the shapes of other articles on its topic
+// until there are minSentences.
+func (g *generator) shape(c *corpus, tmpl *baseDoc, group []int32) []int {
+	shape := make([]int, 0, len(tmpl.paras)+4)
+	total := 0
+	add := func(paras [][]string) {
+		for _, p := range paras {
+			if len(shape) < maxParagraphs {
+				shape = append(shape, len(p))
+				total += len(p)
+			}
+		}
+	}
+	add(tmpl.paras)
+	for total < minSentences && len(shape) < maxParagraphs {
+		add(c.docs[group[g.r.IntN(len(group))]].paras)
+	}
+	return shape
 }
 
 // id turns an article number into an opaque id that does not give away

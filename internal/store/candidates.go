@@ -12,8 +12,9 @@ import (
 
 // listCandidatesSQL reads, for each distinct key, at most $4 postings: the
 // newest below $2, skipping $3. Each is a short backward scan of the
-// (key, article_id) primary key, since both bounds are index conditions, so
-// the work per key does not grow with the corpus. $5 NULL means no limit.
+// (key, article_id) primary key, where key and the $2 bound are both index
+// conditions, so the work per key does not grow with the corpus (see also
+// disableBitmapScanSQL). NULL $4 or $5 means no limit.
 const listCandidatesSQL = `
 SELECT p.article_id, count(*) AS shared
 FROM unnest($1::bigint[]) AS q(key)

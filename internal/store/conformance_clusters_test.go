@@ -61,15 +61,35 @@ func testLinks(t *testing.T, newStore newStoreFunc) {
 // every cluster method of ClusterTx.
 func testClusterTx(t *testing.T, newStore newStoreFunc) {
 	st := newStore(t)
-	ctx := t.Context()
 	res := insert(t, st, newArticle("wire", "a"), newArticle("wire", "b"), newArticle("wire", "c"))
 	a, b, c := res[0].Article, res[1].Article, res[2].Article
-	member := func(x *dedup.Article, via int64, rel dedup.Relation, score float64) dedup.Member {
-		return dedup.Member{ArticleID: x.ID, PublishedAt: x.PublishedAt, IngestedAt: x.IngestedAt, Via: via, Relation: rel, Score: score}
+	mergeInto(t, st, a, b)
+	newID := splitOff(t, st, a, b, c)
+	for _, w := range []*dedup.Cluster{
+		{ID: a.ClusterID, CanonicalID: a.ID, Members: []dedup.Member{member(a, 0, "", 0)}},
+		{ID: newID, CanonicalID: c.ID, Members: []dedup.Member{member(b, c.ID, dedup.RelationRewrite, 0.7), member(c, 0, "", 0)}},
+	} {
+		checkCluster(t, st, w)
 	}
-	before := time.Now().Add(-time.Minute)
+	checkSizes(t, st)
+}
 
-	// Merge b's cluster into a's.
+func member(x *dedup.Article, via int64, rel dedup.Relation, score float64) dedup.Member {
+	return dedup.Member{ArticleID: x.ID, PublishedAt: x.PublishedAt, IngestedAt: x.IngestedAt, Via: via, Relation: rel, Score: score}
+}
+
+func checkCluster(tb testing.TB, st dedup.Store, want *dedup.Cluster) {
+	tb.Helper()
+	got, err := st.GetCluster(tb.Context(), want.ID)
+	mustNil(tb, err)
+	if d := diff(want, got, cmpopts.IgnoreFields(dedup.Cluster{}, "UpdatedAt")); d != "" {
+		tb.Errorf("cluster %d (-want +got):\n%s", want.ID, d)
+	}
+}
+
+// mergeInto moves b, alone in its cluster, into a's cluster.
+func mergeInto(t *testing.T, st dedup.Store, a, b *dedup.Article) {
+	before := time.Now().Add(-time.Minute)
 	inLock(t, st, []int64{a.ID, b.ID, 404}, func(ctx context.Context, tx dedup.ClusterTx, clusterOf map[int64]int64) error {
 		if d := diff(map[int64]int64{a.ID: a.ClusterID, b.ID: b.ClusterID}, clusterOf); d != "" {
 			t.Errorf("clusterOf (-want +got):\n%s", d)
@@ -80,8 +100,7 @@ func testClusterTx(t *testing.T, newStore newStoreFunc) {
 		if err := tx.SetMembers(ctx, a.ClusterID, []dedup.Member{member(b, a.ID, dedup.RelationCopy, 0.9)}); err != nil {
 			return err
 		}
-		err := tx.DeleteCluster(ctx, a.ClusterID)
-		wantErr(t, err, dedup.ErrConflict) // still has members
+		wantErr(t, tx.DeleteCluster(ctx, a.ClusterID), dedup.ErrConflict) // still has members
 		if err := tx.DeleteCluster(ctx, b.ClusterID); err != nil {
 			return err
 		}
@@ -89,25 +108,20 @@ func testClusterTx(t *testing.T, newStore newStoreFunc) {
 		if d := diff([]dedup.Member{member(a, 0, "", 0), member(b, a.ID, dedup.RelationCopy, 0.9)}, members); d != "" {
 			t.Errorf("ListMembers (-want +got):\n%s", d)
 		}
-		if err != nil {
-			return err
-		}
-		return tx.UpdateCluster(ctx, a.ClusterID, a.ID, 2)
+		return errors.Join(err, tx.UpdateCluster(ctx, a.ClusterID, a.ID, 2))
 	})
-	got, err := st.GetCluster(ctx, a.ClusterID)
-	mustNil(t, err)
-	want := &dedup.Cluster{ID: a.ClusterID, CanonicalID: a.ID,
-		Members: []dedup.Member{member(a, 0, "", 0), member(b, a.ID, dedup.RelationCopy, 0.9)}}
-	if d := diff(want, got, cmpopts.IgnoreFields(dedup.Cluster{}, "UpdatedAt")); d != "" {
-		t.Errorf("merged cluster (-want +got):\n%s", d)
+	checkCluster(t, st, &dedup.Cluster{ID: a.ClusterID, CanonicalID: a.ID,
+		Members: []dedup.Member{member(a, 0, "", 0), member(b, a.ID, dedup.RelationCopy, 0.9)}})
+	if got, err := st.GetCluster(t.Context(), a.ClusterID); err != nil || got.UpdatedAt.Before(before) {
+		t.Errorf("GetCluster = %+v, %v; want UpdatedAt after %v", got, err, before)
 	}
-	if got.UpdatedAt.Before(before) {
-		t.Errorf("UpdatedAt = %v, not updated", got.UpdatedAt)
-	}
-	_, err = st.GetCluster(ctx, b.ClusterID)
+	_, err := st.GetCluster(t.Context(), b.ClusterID)
 	wantErr(t, err, dedup.ErrNotFound)
+}
 
-	// Move b and c into a new cluster with c as its canonical.
+// splitOff moves b, now in a's cluster, and c into a new cluster with c as
+// its canonical, and returns the new cluster's id.
+func splitOff(t *testing.T, st dedup.Store, a, b, c *dedup.Article) int64 {
 	var newID int64
 	inLock(t, st, []int64{b.ID, c.ID}, func(ctx context.Context, tx dedup.ClusterTx, clusterOf map[int64]int64) error {
 		if clusterOf[b.ID] != a.ClusterID {
@@ -124,17 +138,7 @@ func testClusterTx(t *testing.T, newStore newStoreFunc) {
 		return errors.Join(tx.SetMembers(ctx, newID, ms), tx.DeleteCluster(ctx, c.ClusterID),
 			tx.UpdateCluster(ctx, newID, c.ID, 2), tx.UpdateCluster(ctx, a.ClusterID, a.ID, 1))
 	})
-	for _, w := range []*dedup.Cluster{
-		{ID: a.ClusterID, CanonicalID: a.ID, Members: []dedup.Member{member(a, 0, "", 0)}},
-		{ID: newID, CanonicalID: c.ID, Members: []dedup.Member{member(b, c.ID, dedup.RelationRewrite, 0.7), member(c, 0, "", 0)}},
-	} {
-		got, err := st.GetCluster(ctx, w.ID)
-		mustNil(t, err)
-		if d := diff(w, got, cmpopts.IgnoreFields(dedup.Cluster{}, "UpdatedAt")); d != "" {
-			t.Errorf("cluster %d (-want +got):\n%s", w.ID, d)
-		}
-	}
-	checkSizes(t, st)
+	return newID
 }
 
 // checkSizes checks that every cluster's size column counts its members and

@@ -61,44 +61,54 @@ func testEvents(t *testing.T, newStore newStoreFunc) {
 
 func testOutbox(t *testing.T, newStore newStoreFunc) {
 	st := newStore(t, WithSubscribers([]string{"hooks"}))
-	ctx := t.Context()
 	for i := range 4 {
 		insertEvents(t, st, dedup.Event{Type: dedup.EventArticleClustered, ArticleID: int64(i + 1), ClusterID: 1})
 	}
 	now := time.Now().Add(time.Second) // after every row's creation
-	const lease = time.Minute
+	claimed := checkClaims(t, st, now)
+	checkMarks(t, st, claimed[0].ID, claimed[1].ID, claimed[2].ID, now.Add(outboxLease+time.Second))
+}
 
-	claimed := claim(t, st, now, 3, lease)
+const outboxLease = time.Minute
+
+// checkClaims claims the four pending rows in two goes, checks that claims
+// hold for the lease and then come back, and returns the first three.
+func checkClaims(t *testing.T, st storeUnderTest, now time.Time) []Delivery {
+	claimed := claim(t, st, now, 3, outboxLease)
 	if len(claimed) != 3 {
 		t.Fatalf("claimed %d, want 3", len(claimed))
 	}
 	for _, d := range claimed {
-		if !d.NextAttemptAt.Equal(normTime(now.Add(lease))) {
-			t.Errorf("claimed NextAttemptAt = %v, want now+lease %v", d.NextAttemptAt, now.Add(lease))
+		if !d.NextAttemptAt.Equal(normTime(now.Add(outboxLease))) {
+			t.Errorf("claimed NextAttemptAt = %v, want now+lease %v", d.NextAttemptAt, now.Add(outboxLease))
 		}
 	}
-	if rest := claim(t, st, now, 10, lease); len(rest) != 1 || rest[0].ID <= claimed[2].ID {
+	if rest := claim(t, st, now, 10, outboxLease); len(rest) != 1 || rest[0].ID <= claimed[2].ID {
 		t.Fatalf("second claim = %+v, want the one unclaimed row", rest)
 	}
-	if again := claim(t, st, now.Add(lease/2), 10, lease); len(again) != 0 {
+	if again := claim(t, st, now.Add(outboxLease/2), 10, outboxLease); len(again) != 0 {
 		t.Fatalf("claims taken again before the lease ran out: %+v", again)
 	}
 	// The lease ran out: a crashed worker's claims come back.
-	later := now.Add(lease + time.Second)
-	if again := claim(t, st, later, 10, lease); len(again) != 4 {
+	if again := claim(t, st, now.Add(outboxLease+time.Second), 10, outboxLease); len(again) != 4 {
 		t.Fatalf("after the lease: claimed %d, want 4", len(again))
 	}
+	return claimed
+}
 
-	d1, d2, d3 := claimed[0].ID, claimed[1].ID, claimed[2].ID
-	mustNil(t, st.MarkDelivered(ctx, d1, later))
-	mustNil(t, st.MarkRetry(ctx, d2, 1, later.Add(time.Hour), "503 from receiver"))
+// checkMarks marks d1 delivered, d2 for retry and d3 failed, then
+// redelivers d3.
+func checkMarks(t *testing.T, st storeUnderTest, d1, d2, d3 int64, at time.Time) {
+	ctx := t.Context()
+	mustNil(t, st.MarkDelivered(ctx, d1, at))
+	mustNil(t, st.MarkRetry(ctx, d2, 1, at.Add(time.Hour), "503 from receiver"))
 	mustNil(t, st.MarkFailed(ctx, d3, 8, "410 gone"))
 
 	got := deliveryByID(t, st, "")
-	checkDelivery(t, got[d1], DeliveryDelivered, 0, "", later)
+	checkDelivery(t, got[d1], DeliveryDelivered, 0, "", at)
 	checkDelivery(t, got[d2], DeliveryPending, 1, "503 from receiver", time.Time{})
 	checkDelivery(t, got[d3], DeliveryFailed, 8, "410 gone", time.Time{})
-	if !got[d2].NextAttemptAt.Equal(normTime(later.Add(time.Hour))) {
+	if !got[d2].NextAttemptAt.Equal(normTime(at.Add(time.Hour))) {
 		t.Errorf("retry NextAttemptAt = %v", got[d2].NextAttemptAt)
 	}
 	if failed := deliveryByID(t, st, DeliveryFailed); len(failed) != 1 {
@@ -112,7 +122,7 @@ func testOutbox(t *testing.T, newStore newStoreFunc) {
 
 	mustNil(t, st.Redeliver(ctx, d3))
 	checkDelivery(t, deliveryByID(t, st, "")[d3], DeliveryPending, 0, "410 gone", time.Time{})
-	if again := claim(t, st, time.Now().Add(time.Second), 10, lease); len(again) != 1 || again[0].ID != d3 {
+	if again := claim(t, st, time.Now().Add(time.Second), 10, outboxLease); len(again) != 1 || again[0].ID != d3 {
 		t.Errorf("claim after Redeliver = %+v, want %d", again, d3)
 	}
 }
@@ -190,28 +200,32 @@ func testHookReceipts(t *testing.T, newStore newStoreFunc) {
 	_, _, err = st.InsertHookReceipt(ctx, HookReceipt{WebhookID: "msg_3", Response: []byte("not json")})
 	wantErr(t, err, dedup.ErrInvalid)
 
-	t.Run("concurrent", func(t *testing.T) {
-		var wg sync.WaitGroup
-		var mu sync.Mutex
-		winners := 0
-		for i := range 8 {
-			wg.Go(func() {
-				_, inserted, err := st.InsertHookReceipt(ctx, HookReceipt{WebhookID: "msg_race", Status: 200 + i})
-				if err != nil {
-					t.Error(err)
-				}
-				mu.Lock()
-				defer mu.Unlock()
-				if inserted {
-					winners++
-				}
-			})
-		}
-		wg.Wait()
-		if winners != 1 {
-			t.Errorf("%d concurrent inserts of one webhook id won, want 1", winners)
-		}
-	})
+}
+
+// testHookReceiptsConcurrent has several deliveries of one webhook race to
+// record their answer: exactly one must win.
+func testHookReceiptsConcurrent(t *testing.T, newStore newStoreFunc) {
+	st := newStore(t)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	winners := 0
+	for i := range 8 {
+		wg.Go(func() {
+			_, inserted, err := st.InsertHookReceipt(t.Context(), HookReceipt{WebhookID: "msg_race", Status: 200 + i})
+			if err != nil {
+				t.Error(err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if inserted {
+				winners++
+			}
+		})
+	}
+	wg.Wait()
+	if winners != 1 {
+		t.Errorf("%d concurrent inserts of one webhook id won, want 1", winners)
+	}
 }
 
 func testCheckpoints(t *testing.T, newStore newStoreFunc) {

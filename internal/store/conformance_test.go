@@ -61,6 +61,7 @@ func runConformance(t *testing.T, newStore newStoreFunc) {
 		{"Outbox", testOutbox},
 		{"OutboxConcurrentClaims", testOutboxConcurrentClaims},
 		{"HookReceipts", testHookReceipts},
+		{"HookReceiptsConcurrent", testHookReceiptsConcurrent},
 		{"Checkpoints", testCheckpoints},
 	}
 	for _, tt := range tests {

@@ -30,8 +30,9 @@ var errClustersMoved = errors.New("clusters changed while locking")
 // fn may run more than once: if an article moves to another cluster while
 // the locks are being taken, or Postgres picks the transaction as a deadlock
 // or serialization victim, the transaction is rolled back and started over,
-// at most maxLockAttempts times. fn must therefore have no effects outside tx.
-// If fn returns an error, nothing it did is kept and the error is returned.
+// up to 10 attempts in all, after which the error wraps dedup.ErrUnavailable.
+// fn must therefore have no effects outside tx. If fn returns an error,
+// nothing it did is kept and the error is returned.
 //
 // Inside fn, use only tx: the store's own methods run on other connections.
 func (db *DB) LockClusters(ctx context.Context, articleIDs []int64, fn func(ctx context.Context, tx dedup.ClusterTx, clusterOf map[int64]int64) error) error {
@@ -49,6 +50,9 @@ func (db *DB) LockClusters(ctx context.Context, articleIDs []int64, fn func(ctx 
 		}
 		if !errors.Is(err, errClustersMoved) && !isRetryable(err) {
 			return pgErr("lock clusters", err)
+		}
+		if attempt == maxLockAttempts {
+			break
 		}
 		if err := backoff(ctx, attempt); err != nil {
 			return fmt.Errorf("lock clusters: %w", err)
