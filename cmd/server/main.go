@@ -68,8 +68,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return nil
 	}
 
-	svc := dedup.NewService(st, dedup.Options{})
-	handler := httpapi.NewServer(svc, st, httpapi.NewMetrics(), logger, httpapi.Config{
+	metrics := httpapi.NewMetrics()
+	svc := dedup.NewService(st, dedup.Options{Observer: metrics})
+	handler := httpapi.NewServer(svc, st, metrics, logger, httpapi.Config{
 		APIToken:          cfg.APIToken,
 		MaxBodyBytes:      cfg.MaxBodyBytes,
 		MaxBatchBodyBytes: cfg.MaxBatchBytes,

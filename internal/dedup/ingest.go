@@ -96,14 +96,11 @@ func (s *Service) maybeReplace(ctx context.Context, b *pending) error {
 // links, leaving it alone in a new cluster, to be matched again.
 func (s *Service) replace(ctx context.Context, id int64, p *Prepared) error {
 	return s.store.LockClusters(ctx, []int64{id}, func(ctx context.Context, tx ClusterTx, clusterOf map[int64]int64) error {
-		if _, ok := clusterOf[id]; !ok {
+		old, ok := clusterOf[id]
+		if !ok {
 			return fmt.Errorf("article %d: %w", id, ErrNotFound)
 		}
 		if err := tx.DeleteLinks(ctx, id); err != nil {
-			return err
-		}
-		events, err := s.detach(ctx, tx, clusterOf, id)
-		if err != nil {
 			return err
 		}
 		a := *p.article
@@ -111,6 +108,8 @@ func (s *Service) replace(ctx context.Context, id int64, p *Prepared) error {
 		if err := tx.ReplaceArticle(ctx, &a, p.fp); err != nil {
 			return err
 		}
+		// Move the article to a cluster of its own first, then regroup what
+		// it leaves behind.
 		cid, err := tx.InsertCluster(ctx, id)
 		if err != nil {
 			return err
@@ -119,6 +118,11 @@ func (s *Service) replace(ctx context.Context, id int64, p *Prepared) error {
 			return err
 		}
 		if err := tx.UpdateCluster(ctx, cid, id, 1); err != nil {
+			return err
+		}
+		clusterOf[id] = cid
+		events, err := s.regroup(ctx, tx, clusterOf, old, true)
+		if err != nil {
 			return err
 		}
 		return tx.InsertEvents(ctx, events)

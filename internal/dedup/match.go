@@ -68,7 +68,21 @@ func (s *Service) verifyCandidates(ctx context.Context, p *profile, cands []Cand
 		out = append(out, c)
 	}
 	sortCandidates(out)
+	s.observe(out)
 	return out, nil
+}
+
+func (s *Service) observe(cands []candidate) {
+	if s.opts.Observer == nil {
+		return
+	}
+	verified := 0
+	for _, c := range cands {
+		if c.relation != "" {
+			verified++
+		}
+	}
+	s.opts.Observer.ObserveQuery(len(cands), verified)
 }
 
 func sortCandidates(cs []candidate) {
@@ -258,5 +272,5 @@ func (s *Service) unmergeComposite(ctx context.Context, tx ClusterTx, clusterOf 
 	if err := tx.UpsertLinks(ctx, down); err != nil {
 		return nil, err
 	}
-	return s.regroup(ctx, tx, clusterOf, clusterOf[y], 0)
+	return s.regroup(ctx, tx, clusterOf, clusterOf[y], false)
 }

@@ -30,6 +30,15 @@ type Options struct {
 	MaxPostings int
 	// EmitEvents writes cluster events to the outbox.
 	EmitEvents bool
+	// Observer, when set, is told about every matching query.
+	Observer Observer
+}
+
+// Observer receives matching statistics, for metrics.
+type Observer interface {
+	// ObserveQuery reports one article's matching: how many candidates the
+	// keys brought in and how many of them verified as a link.
+	ObserveQuery(candidates, verified int)
 }
 
 func (o Options) withDefaults() Options {

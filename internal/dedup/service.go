@@ -141,6 +141,12 @@ func (s *Service) GetArticle(ctx context.Context, id int64) (*Article, error) {
 	return s.store.GetArticle(ctx, id)
 }
 
+// GetArticleByExternalID returns the article stored under a source and
+// external id.
+func (s *Service) GetArticleByExternalID(ctx context.Context, source, externalID string) (*Article, error) {
+	return s.store.GetArticleByExternalID(ctx, source, externalID)
+}
+
 // GetCluster returns a cluster with its members.
 func (s *Service) GetCluster(ctx context.Context, id int64) (*Cluster, error) {
 	return s.store.GetCluster(ctx, id)
@@ -246,14 +252,14 @@ func (s *Service) DeleteArticle(ctx context.Context, id int64) error {
 		if !ok {
 			return fmt.Errorf("article %d: %w", id, ErrNotFound)
 		}
-		if err := tx.DeleteLinks(ctx, id); err != nil {
-			return err
-		}
-		events, err := s.detach(ctx, tx, clusterOf, id)
-		if err != nil {
-			return err
-		}
+		// The article goes first, so that its cluster no longer counts it
+		// when the rest regroups (a cluster with members cannot be deleted).
 		if err := tx.DeleteArticle(ctx, id); err != nil {
+			return err
+		}
+		delete(clusterOf, id)
+		events, err := s.regroup(ctx, tx, clusterOf, cid, true)
+		if err != nil {
 			return err
 		}
 		if s.opts.EmitEvents {

@@ -38,7 +38,10 @@ type Store interface {
 	// id order so that concurrent callers cannot deadlock. clusterOf maps
 	// each given article that still exists to its cluster, read after the
 	// locks were taken. fn may only change those clusters (and clusters it
-	// creates). If fn returns an error, nothing it did is kept.
+	// creates). If fn returns an error, nothing it did is kept. fn may be
+	// called more than once (the store retries when a cluster moved while
+	// it waited for the locks, or on a serialization failure), so it must
+	// have no effect outside tx; and it must use only tx, not the Store.
 	LockClusters(ctx context.Context, articleIDs []int64, fn func(ctx context.Context, tx ClusterTx, clusterOf map[int64]int64) error) error
 }
 
@@ -58,9 +61,11 @@ type ClusterTx interface {
 	DeleteLinks(ctx context.Context, articleID int64) error
 	// InsertCluster creates an empty cluster and returns its id.
 	InsertCluster(ctx context.Context, canonicalID int64) (int64, error)
-	// UpdateCluster sets a cluster's canonical article and member count.
+	// UpdateCluster sets a cluster's canonical article and member count;
+	// call it after every change of membership.
 	UpdateCluster(ctx context.Context, clusterID, canonicalID int64, size int) error
-	// DeleteCluster removes a cluster that no longer has members.
+	// DeleteCluster removes a cluster that no longer has members; one that
+	// still has members is an error wrapping ErrConflict.
 	DeleteCluster(ctx context.Context, clusterID int64) error
 	// SetMembers puts each member's article in the cluster with its Via,
 	// Relation and Score.

@@ -186,19 +186,13 @@ func components(members []Member, links []Link) [][]Member {
 	return out
 }
 
-// detach takes an article out of its cluster and regroups the rest. The
-// article's own links must be gone already.
-func (s *Service) detach(ctx context.Context, tx ClusterTx, clusterOf map[int64]int64, id int64) ([]Event, error) {
-	cid := clusterOf[id]
-	delete(clusterOf, id)
-	return s.regroup(ctx, tx, clusterOf, cid, id)
-}
-
-// regroup regroups the members of a cluster (but for the article without)
-// by their same-story links: the group with the canonical (or else the
-// largest) keeps the cluster id and every other group gets a new cluster.
-func (s *Service) regroup(ctx context.Context, tx ClusterTx, clusterOf map[int64]int64, cid, without int64) ([]Event, error) {
-	all, err := tx.ListMembers(ctx, cid)
+// regroup regroups the members of a cluster by their same-story links, after
+// an article left it or a link was downgraded: the group with the canonical
+// (or else the largest) keeps the cluster id and every other group gets a
+// new cluster. changed reports every resulting cluster as changed even when
+// the cluster did not split.
+func (s *Service) regroup(ctx context.Context, tx ClusterTx, clusterOf map[int64]int64, cid int64, changed bool) ([]Event, error) {
+	members, err := tx.ListMembers(ctx, cid)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +200,6 @@ func (s *Service) regroup(ctx context.Context, tx ClusterTx, clusterOf map[int64
 	if err != nil {
 		return nil, err
 	}
-	members := slices.DeleteFunc(all, func(m Member) bool { return m.ArticleID == without })
 	if len(members) == 0 {
 		return nil, tx.DeleteCluster(ctx, cid)
 	}
@@ -228,7 +221,7 @@ func (s *Service) regroup(ctx context.Context, tx ClusterTx, clusterOf map[int64
 		if err := s.saveCluster(ctx, tx, gid, tree, clusterOf); err != nil {
 			return nil, err
 		}
-		if len(groups) > 1 || without != 0 {
+		if len(groups) > 1 || changed {
 			events = append(events, s.clusterEvents(gid, tree[0].ArticleID, tree, 0, true)...)
 		}
 	}

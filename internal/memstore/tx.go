@@ -73,6 +73,9 @@ func (t tx) UpdateCluster(_ context.Context, cid, canonical int64, size int) err
 }
 
 func (t tx) DeleteCluster(_ context.Context, cid int64) error {
+	if len(t.s.byCluster[cid]) > 0 {
+		return fmt.Errorf("delete cluster %d: it still has members: %w", cid, dedup.ErrConflict)
+	}
 	delete(t.s.clusters, cid)
 	delete(t.s.byCluster, cid)
 	return nil
