@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"context"
+	"errors"
 	"fmt"
 )
 
@@ -217,9 +218,9 @@ func (s *Service) results(ctx context.Context, batch []*pending, clusterOf map[i
 			return nil, err
 		}
 		if withClusters {
-			c, err := s.store.GetCluster(ctx, a.ClusterID)
+			c, err := s.currentCluster(ctx, &a)
 			if err != nil {
-				return nil, fmt.Errorf("get cluster: %w", err)
+				return nil, err
 			}
 			r.Cluster = c
 		}
@@ -242,4 +243,24 @@ func (s *Service) storedMatches(ctx context.Context, r *Result) error {
 		r.Matches = append(r.Matches, Match{ArticleID: other, Relation: l.Relation, Score: l.Score})
 	}
 	return nil
+}
+
+// currentCluster returns the article's cluster as it is now. A concurrent
+// ingest may merge the cluster away between the attach and this read; the
+// article is then read again to find where it went.
+func (s *Service) currentCluster(ctx context.Context, a *Article) (*Cluster, error) {
+	for attempt := 0; ; attempt++ {
+		c, err := s.store.GetCluster(ctx, a.ClusterID)
+		if err == nil || !errors.Is(err, ErrNotFound) || attempt == 5 {
+			if err != nil {
+				return nil, fmt.Errorf("get cluster: %w", err)
+			}
+			return c, nil
+		}
+		cur, err := s.store.GetArticle(ctx, a.ID)
+		if err != nil {
+			return nil, fmt.Errorf("get article: %w", err)
+		}
+		a.ClusterID = cur.ClusterID
+	}
 }
