@@ -73,8 +73,55 @@ func (s *Service) attach(ctx context.Context, tx ClusterTx, clusterOf map[int64]
 			return nil, err
 		}
 		events = append(events, ev...)
+		ev, err = s.evictPartials(ctx, tx, clusterOf, at)
+		if err != nil {
+			return nil, err
+		}
+		events = append(events, ev...)
 	}
 	return events, tx.MarkMatched(ctx, n)
+}
+
+// evictPartials looks again at the members of the article's new cluster
+// that the article only partially matches. A member that is not the same
+// story as the cluster's canonical either got in through a text it contains
+// whole (a follow-up that quotes one trimmed copy of the story) and is
+// taken out, as a composite.
+func (s *Service) evictPartials(ctx context.Context, tx ClusterTx, clusterOf map[int64]int64, at attachment) ([]Event, error) {
+	cid := clusterOf[at.member.ArticleID]
+	var suspects []candidate
+	for _, c := range at.cands {
+		if c.relation == RelationPartial && clusterOf[c.stored.ArticleID] == cid {
+			suspects = append(suspects, c)
+		}
+	}
+	if len(suspects) == 0 {
+		return nil, nil
+	}
+	canon, err := tx.GetCanonical(ctx, cid)
+	if err != nil {
+		return nil, err
+	}
+	fps, err := tx.ListFingerprints(ctx, []int64{canon})
+	if err != nil || len(fps) == 0 {
+		return nil, err
+	}
+	cp, err := profileOf(&fps[0].Fingerprint)
+	if err != nil {
+		return nil, err
+	}
+	var events []Event
+	for _, c := range suspects {
+		if c.stored.ArticleID == canon || sameStory(c.prof, cp, at.th) {
+			continue
+		}
+		ev, err := s.unmergeComposite(ctx, tx, clusterOf, c.stored.ArticleID, at.th)
+		if err != nil {
+			return nil, err
+		}
+		events = append(events, ev...)
+	}
+	return events, nil
 }
 
 // target is a cluster the article has a same-story link into, with the
@@ -109,6 +156,14 @@ func (s *Service) join(ctx context.Context, tx ClusterTx, clusterOf map[int64]in
 	if err != nil {
 		return nil, err
 	}
+	// The article joins the strongest target whose canonical it verifies
+	// against as the same story: a follow-up that contains one trimmed copy
+	// of a story whole is still only partial reuse of the story itself.
+	var err2 error
+	targets, err2 = s.withCanonicalMatch(ctx, tx, at, targets)
+	if err2 != nil || len(targets) == 0 {
+		return nil, err2
+	}
 	primary := targets[0]
 	if len(ownMembers) > 1 {
 		// The article is already in a cluster (a concurrent ingest put it
@@ -134,10 +189,14 @@ func (s *Service) join(ctx context.Context, tx ClusterTx, clusterOf map[int64]in
 	return s.mergeInto(ctx, tx, clusterOf, primary.clusterID, merge)
 }
 
-// verifiesCanonicals reports whether the article is the same story as the
-// canonical articles of both clusters.
+// verifiesCanonicals reports whether two clusters may merge through the
+// article: it is the same story as both canonical articles, and so are the
+// two canonicals as each other. The last check keeps a text that contains
+// one story whole and quotes another (which verifies against both) from
+// welding the two stories together.
 func (s *Service) verifiesCanonicals(ctx context.Context, tx ClusterTx, at attachment, c1, c2 int64) (bool, error) {
-	for _, cid := range []int64{c1, c2} {
+	var canons [2]int64
+	for i, cid := range []int64{c1, c2} {
 		canon, err := tx.GetCanonical(ctx, cid)
 		if err != nil {
 			return false, err
@@ -146,8 +205,24 @@ func (s *Service) verifiesCanonicals(ctx context.Context, tx ClusterTx, at attac
 		if err != nil || !ok {
 			return false, err
 		}
+		canons[i] = canon
 	}
-	return true, nil
+	if canons[0] == canons[1] || canons[0] == at.member.ArticleID || canons[1] == at.member.ArticleID {
+		return true, nil
+	}
+	fps, err := tx.ListFingerprints(ctx, canons[:])
+	if err != nil || len(fps) != 2 {
+		return false, err
+	}
+	p0, err := profileOf(&fps[0].Fingerprint)
+	if err != nil {
+		return false, err
+	}
+	p1, err := profileOf(&fps[1].Fingerprint)
+	if err != nil {
+		return false, err
+	}
+	return sameStory(p0, p1, at.th), nil
 }
 
 func (s *Service) verifiesAgainst(ctx context.Context, tx ClusterTx, at attachment, id int64) (bool, error) {
@@ -166,4 +241,24 @@ func (s *Service) verifiesAgainst(ctx context.Context, tx ClusterTx, at attachme
 		return false, fmt.Errorf("article %d: %w", id, err)
 	}
 	return sameStory(at.prof, q, at.th), nil
+}
+
+// withCanonicalMatch keeps the targets whose canonical article the article
+// verifies against.
+func (s *Service) withCanonicalMatch(ctx context.Context, tx ClusterTx, at attachment, targets []target) ([]target, error) {
+	var out []target
+	for _, t := range targets {
+		canon, err := tx.GetCanonical(ctx, t.clusterID)
+		if err != nil {
+			return nil, err
+		}
+		ok, err := s.verifiesAgainst(ctx, tx, at, canon)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, t)
+		}
+	}
+	return out, nil
 }
