@@ -5,7 +5,7 @@ import "slices"
 // FingerprintVersion identifies the normalization, features and key scheme
 // that produced a Fingerprint. It is stored with every row; bump it whenever
 // any of them changes so that backfill can recompute the stale rows.
-const FingerprintVersion = 1
+const FingerprintVersion = 2
 
 // Fingerprint is everything computed from an article's text that matching needs.
 type Fingerprint struct {
@@ -22,17 +22,27 @@ type Fingerprint struct {
 
 // Analyze normalizes a body and computes its fingerprint.
 func Analyze(body string, format Format) (*Text, *Fingerprint) {
+	t, fp, _ := analyze(body, format)
+	return t, fp
+}
+
+func analyze(body string, format Format) (*Text, *Fingerprint, *profile) {
 	t := Normalize(body, format)
 	toks := tokenize(t)
 	hashes := make([]uint32, len(toks))
 	for i, tk := range toks {
 		hashes[i] = tk.hash
 	}
-	return t, fingerprintTokens(hashes)
+	p := newProfile(hashes)
+	return t, fingerprintProfile(p), p
 }
 
 func fingerprintTokens(toks []uint32) *Fingerprint {
-	p := newProfile(toks)
+	return fingerprintProfile(newProfile(toks))
+}
+
+func fingerprintProfile(p *profile) *Fingerprint {
+	toks := p.toks
 	content := uint64(len(toks))
 	for _, t := range toks {
 		content = mix64(content ^ uint64(t))

@@ -29,21 +29,21 @@ func markFurniture(t *Text) {
 }
 
 func isFurniture(p string) bool {
-	words := strings.Fields(p)
+	n := countWords(p, 3*minProseWords+1)
 	switch {
-	case len(words) == 0:
+	case n == 0:
 		return true
 	case isNotice(p):
 		return true
 	case strings.HasPrefix(p, "(") && strings.HasSuffix(p, ")"):
 		return true
-	case words[0] == "By" && len(words) <= minProseWords && !endsSentence(p):
+	case strings.HasPrefix(p, "By ") && n <= minProseWords && !endsSentence(p):
 		return true
-	case isLabelled(p) && len(words) <= 3*minProseWords:
+	case isLabelled(p) && n <= 3*minProseWords:
 		return true
-	case len(words) < minProseWords && !endsSentence(p):
+	case n < minProseWords && !endsSentence(p):
 		return true
-	case len(words) <= 3:
+	case n <= 3:
 		return true
 	}
 	return false
@@ -105,4 +105,23 @@ func datelineEnd(p string) int {
 		end++
 	}
 	return end
+}
+
+// countWords counts the space-separated words of p, up to limit.
+func countWords(p string, limit int) int {
+	n, in := 0, false
+	for _, r := range p {
+		if unicode.IsSpace(r) {
+			in = false
+			continue
+		}
+		if !in {
+			n++
+			if n == limit {
+				return n
+			}
+		}
+		in = true
+	}
+	return n
 }

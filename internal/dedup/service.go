@@ -49,11 +49,10 @@ func Prepare(in ArticleInput) (*Prepared, error) {
 	if err := validate(&in); err != nil {
 		return nil, err
 	}
-	_, fp := Analyze(in.Body, in.Format)
+	_, fp, prof := analyze(in.Body, in.Format)
 	if fp.Tokens == 0 {
 		return nil, &ValidationError{Field: "body", Message: "has no words to match"}
 	}
-	toks, _ := decodeTokens(fp.Features)
 	a := &Article{
 		ExternalID: in.ExternalID, URL: in.URL, Title: in.Title, Body: in.Body, Format: in.Format,
 		Source: in.Source, PublishedAt: in.PublishedAt.UTC(), Language: in.Language, Version: in.Version,
@@ -61,7 +60,7 @@ func Prepare(in ArticleInput) (*Prepared, error) {
 	if in.PublishedAt.IsZero() {
 		a.PublishedAt = time.Time{}
 	}
-	return &Prepared{article: a, fp: fp, prof: newProfile(toks)}, nil
+	return &Prepared{article: a, fp: fp, prof: prof}, nil
 }
 
 func validate(in *ArticleInput) error {

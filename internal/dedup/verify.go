@@ -1,6 +1,9 @@
 package dedup
 
-import "slices"
+import (
+	"slices"
+	"sync"
+)
 
 // profile is a text's token hashes with the shingles and skeleton grams that
 // verification compares.
@@ -9,16 +12,25 @@ type profile struct {
 	shingles    []uint64 // shingles[i] covers toks[i : i+shingleWords]
 	grams       []uint64 // stopword grams
 	first, last []int32  // token span of each gram
-	shingleSet  []uint64 // sorted, for lookups
-	gramSet     []uint64 // sorted
+	sets        sync.Once
+	shingleSet  []uint64 // sorted, for lookups; built on first use
+	gramSet     []uint64 // sorted; built on first use
 }
 
 func newProfile(toks []uint32) *profile {
 	p := &profile{toks: toks, shingles: shingleHashes(toks, shingleWords)}
 	p.grams, p.first, p.last = skeletonGrams(toks, skeletonWords)
-	p.shingleSet = sortedSet(p.shingles)
-	p.gramSet = sortedSet(p.grams)
 	return p
+}
+
+// lookups returns the sorted shingle and gram sets, building them once:
+// fingerprinting needs only the sequences, verification the sets.
+func (p *profile) lookups() (shingles, grams []uint64) {
+	p.sets.Do(func() {
+		p.shingleSet = sortedSet(p.shingles)
+		p.gramSet = sortedSet(p.grams)
+	})
+	return p.shingleSet, p.gramSet
 }
 
 func sortedSet(h []uint64) []uint64 {
@@ -41,10 +53,11 @@ type coverage struct {
 }
 
 func cover(p, q *profile) coverage {
+	shingleSet, gramSet := q.lookups()
 	n := len(p.toks)
 	c := coverage{exact: make([]bool, n), any: make([]bool, n)}
 	for i, h := range p.shingles {
-		if contains(q.shingleSet, h) {
+		if contains(shingleSet, h) {
 			for j := i; j < min(i+shingleWords, n); j++ {
 				c.exact[j] = true
 				c.any[j] = true
@@ -52,7 +65,7 @@ func cover(p, q *profile) coverage {
 		}
 	}
 	for i, h := range p.grams {
-		if contains(q.gramSet, h) {
+		if contains(gramSet, h) {
 			for j := p.first[i]; j <= p.last[i]; j++ {
 				c.any[j] = true
 			}
