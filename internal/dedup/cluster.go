@@ -243,11 +243,20 @@ func (s *Service) verifiesAgainst(ctx context.Context, tx ClusterTx, at attachme
 	return sameStory(at.prof, q, at.th), nil
 }
 
-// withCanonicalMatch keeps the targets whose canonical article the article
-// verifies against.
+// withCanonicalMatch keeps the targets the article may join: those whose
+// canonical article it verifies against, and those it matches through a
+// mutual link (each text accounts for the other), as a wire story's
+// successive write-thrus do even when the latest has drifted too far from
+// the first. A link that is containment one way only (the article holds a
+// member whole) is not enough on its own: a follow-up quoting one trimmed
+// copy of a story contains that copy whole.
 func (s *Service) withCanonicalMatch(ctx context.Context, tx ClusterTx, at attachment, targets []target) ([]target, error) {
 	var out []target
 	for _, t := range targets {
+		if mutual(t.best.m, at.th) {
+			out = append(out, t)
+			continue
+		}
 		canon, err := tx.GetCanonical(ctx, t.clusterID)
 		if err != nil {
 			return nil, err
@@ -261,4 +270,9 @@ func (s *Service) withCanonicalMatch(ctx context.Context, tx ClusterTx, at attac
 		}
 	}
 	return out, nil
+}
+
+// mutual reports whether each text of a pair accounts for the other.
+func mutual(m measure, th Thresholds) bool {
+	return explained(m.covA) >= th.Rewrite && explained(m.covB) >= th.Rewrite
 }

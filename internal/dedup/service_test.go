@@ -131,3 +131,46 @@ func TestValidation(t *testing.T) {
 		})
 	}
 }
+
+// writeThruParagraphs makes n distinct paragraphs of pseudo-prose: words
+// drawn from a fixed vocabulary by a seeded generator, so that no two
+// paragraphs share a phrase.
+func writeThruParagraphs(n int) []string {
+	vocab := strings.Fields(`the a of to in and on for with that by from as at said council minister
+		report police river bridge market company city court hospital school budget vote plan union
+		workers price energy water road train station farmers election party leader talks deal
+		strike rain storm fire museum museum's harbour airport village mayor judge doctors nurses
+		teachers students families residents officials engineers scientists reporters shares profits
+		losses exports imports taxes loans rents wages prices rates jobs homes streets buses ferries`)
+	x := uint64(42)
+	next := func() int {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		return int(x % uint64(len(vocab)))
+	}
+	out := make([]string, n)
+	for i := range out {
+		words := make([]string, 45)
+		for j := range words {
+			words[j] = vocab[next()]
+		}
+		out[i] = strings.Join(words, " ") + "."
+	}
+	return out
+}
+
+func TestWriteThrusStayInOneFamily(t *testing.T) {
+	p := writeThruParagraphs(14)
+	svc := dedup.NewService(memstore.New(), dedup.Options{})
+	// Each version puts new paragraphs on top and trims the bottom of the
+	// one before; the third shares only six of the first version's eight.
+	v1 := ingest(t, svc, "v1", strings.Join(p[2:10], "\n\n"), day(1))
+	v2 := ingest(t, svc, "v2", strings.Join(p[0:10], "\n\n"), day(2))
+	v3 := ingest(t, svc, "v3", strings.Join(append(p[10:12:12], p[0:8]...), "\n\n"), day(3))
+	for _, r := range []*dedup.Result{v2, v3} {
+		if got := r.Article.ClusterID; got != v1.Article.ClusterID {
+			t.Errorf("%s is in cluster %d, the first version in %d (matches %+v)", r.Article.ExternalID, got, v1.Article.ClusterID, r.Matches)
+		}
+	}
+}
