@@ -12,6 +12,9 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/newsdedup/newsdedup/internal/webhooks"
 )
 
 // Config is every setting of the server. Each is a flag whose default comes
@@ -31,6 +34,23 @@ type Config struct {
 	// TrustedProxies are CIDR prefixes, normalized from the flag's
 	// comma-separated prefixes or addresses.
 	TrustedProxies []string
+
+	// HookKeys are the HMAC keys of the ingest hook, decoded from its
+	// whsec_ secrets (several during a rotation); none disables the hook.
+	HookKeys         [][]byte // secret
+	HookMaxBodyBytes int64
+	// Subscribers receive the outbound cluster events; none disables them.
+	Subscribers []webhooks.Subscriber // secret: each Secret
+	Webhook     WebhookConfig
+}
+
+// WebhookConfig tunes the delivery of outbound events.
+type WebhookConfig struct {
+	PollInterval time.Duration
+	Timeout      time.Duration
+	BackoffBase  time.Duration
+	BackoffCap   time.Duration
+	MaxAttempts  int
 }
 
 // Commands: the default serves; migrate applies the migrations and exits.
@@ -58,6 +78,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 
 	c := &Config{}
 	var tokenFile, proxies string
+	var hook hookFlags
 	e := envFlags{fs: fs, getenv: getenv}
 	e.string(&c.Addr, "addr", "DEDUP_ADDR", "127.0.0.1:8080", "`address` to listen on")
 	e.string(&c.DatabaseURL, "database-url", "DATABASE_URL", "", "Postgres `URL`; when empty, the embedded store in -data-dir is used")
@@ -70,6 +91,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	e.string(&c.LogFormat, "log-format", "DEDUP_LOG_FORMAT", "text", "log `format`: text or json")
 	e.bool(&c.Migrate, "migrate", "DEDUP_MIGRATE", true, "apply pending migrations at start; when false, refuse to start on an outdated schema")
 	e.string(&proxies, "trusted-proxies", "DEDUP_TRUSTED_PROXIES", "", "comma-separated `CIDRs` of reverse proxies whose X-Forwarded-For is trusted")
+	hook.define(&e, c)
 	if e.err != nil {
 		return nil, "", e.err
 	}
@@ -82,22 +104,17 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	if err := c.finish(tokenFile, proxies); err != nil {
 		return nil, "", err
 	}
+	if err := hook.finish(c); err != nil {
+		return nil, "", err
+	}
 	return c, cmd, nil
 }
 
 // finish reads the token file, normalizes the proxies and validates c.
 func (c *Config) finish(tokenFile, proxies string) error {
-	if tokenFile != "" {
-		if c.APIToken != "" {
-			return errors.New("set one of -api-token (DEDUP_API_TOKEN) and -api-token-file (DEDUP_API_TOKEN_FILE), not both")
-		}
-		b, err := os.ReadFile(tokenFile)
-		if err != nil {
-			return fmt.Errorf("read API token: %w", err)
-		}
-		if c.APIToken = strings.TrimSpace(string(b)); c.APIToken == "" {
-			return fmt.Errorf("API token file %s is empty", tokenFile)
-		}
+	var err error
+	if c.APIToken, err = secretOrFile(c.APIToken, tokenFile, "api-token", "DEDUP_API_TOKEN", "API token"); err != nil {
+		return err
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return fmt.Errorf("-addr %q: %w", c.Addr, err)
@@ -114,9 +131,28 @@ func (c *Config) finish(tokenFile, proxies string) error {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("-log-format must be text or json, not %q", c.LogFormat)
 	}
-	var err error
 	c.TrustedProxies, err = parseProxies(proxies)
 	return err
+}
+
+// secretOrFile returns value, or the trimmed contents of file, which the
+// flag name+"-file" (env+"_FILE") names; setting both is an error.
+func secretOrFile(value, file, name, env, what string) (string, error) {
+	if file == "" {
+		return value, nil
+	}
+	if value != "" {
+		return "", fmt.Errorf("set one of -%s (%s) and -%s-file (%s_FILE), not both", name, env, name, env)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", what, err)
+	}
+	s := strings.TrimSpace(string(b))
+	if s == "" {
+		return "", fmt.Errorf("%s file %s is empty", what, file)
+	}
+	return s, nil
 }
 
 // parseProxies reads comma-separated CIDR prefixes; a bare address stands for
@@ -153,6 +189,15 @@ func (c *Config) LogValue() slog.Value {
 		slog.String("log_format", c.LogFormat),
 		slog.Bool("migrate", c.Migrate),
 		slog.String("trusted_proxies", strings.Join(c.TrustedProxies, ",")),
+		slog.String("hook_secrets", redactKeys(c.HookKeys)),
+		slog.Int64("hook_max_body_bytes", c.HookMaxBodyBytes),
+		// Names only: a subscriber's URL may carry a token.
+		slog.String("subscribers", strings.Join(subscriberNames(c.Subscribers), ",")),
+		slog.Duration("webhook_poll_interval", c.Webhook.PollInterval),
+		slog.Duration("webhook_timeout", c.Webhook.Timeout),
+		slog.Duration("webhook_backoff_base", c.Webhook.BackoffBase),
+		slog.Duration("webhook_backoff_cap", c.Webhook.BackoffCap),
+		slog.Int("webhook_max_attempts", c.Webhook.MaxAttempts),
 	)
 }
 
@@ -212,6 +257,28 @@ func (e *envFlags) int64(p *int64, name, env string, def int64, usage string) {
 		def = n
 	}
 	e.fs.Int64Var(p, name, def, e.usage(env, usage))
+}
+
+func (e *envFlags) int(p *int, name, env string, def int, usage string) {
+	if v := e.getenv(env); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			e.fail(fmt.Errorf("%s=%q is not an integer", env, v))
+		}
+		def = n
+	}
+	e.fs.IntVar(p, name, def, e.usage(env, usage))
+}
+
+func (e *envFlags) duration(p *time.Duration, name, env string, def time.Duration, usage string) {
+	if v := e.getenv(env); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			e.fail(fmt.Errorf("%s=%q is not a duration such as 5s or 1m", env, v))
+		}
+		def = d
+	}
+	e.fs.DurationVar(p, name, def, e.usage(env, usage))
 }
 
 func (e *envFlags) bool(p *bool, name, env string, def bool, usage string) {

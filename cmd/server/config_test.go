@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -24,13 +25,21 @@ func TestParseConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := &Config{
-		Addr:          "127.0.0.1:8080",
-		DataDir:       "./data",
-		MaxBodyBytes:  2 << 20,
-		MaxBatchBytes: 64 << 20,
-		LogLevel:      slog.LevelInfo,
-		LogFormat:     "text",
-		Migrate:       true,
+		Addr:             "127.0.0.1:8080",
+		DataDir:          "./data",
+		MaxBodyBytes:     2 << 20,
+		MaxBatchBytes:    64 << 20,
+		LogLevel:         slog.LevelInfo,
+		LogFormat:        "text",
+		Migrate:          true,
+		HookMaxBodyBytes: 1 << 20,
+		Webhook: WebhookConfig{
+			PollInterval: 5 * time.Second,
+			Timeout:      15 * time.Second,
+			BackoffBase:  time.Second,
+			BackoffCap:   time.Hour,
+			MaxAttempts:  10,
+		},
 	}
 	if diff := cmp.Diff(want, c); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)

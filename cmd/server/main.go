@@ -16,9 +16,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-
-	"github.com/newsdedup/newsdedup/internal/dedup"
-	"github.com/newsdedup/newsdedup/internal/httpapi"
 )
 
 func main() {
@@ -68,16 +65,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return nil
 	}
 
-	metrics := httpapi.NewMetrics()
-	svc := dedup.NewService(st, dedup.Options{Observer: metrics})
-	handler := httpapi.NewServer(svc, st, metrics, logger, httpapi.Config{
-		APIToken:          cfg.APIToken,
-		MaxBodyBytes:      cfg.MaxBodyBytes,
-		MaxBatchBodyBytes: cfg.MaxBatchBytes,
-		TrustedProxies:    cfg.TrustedProxies,
-		RequestTimeout:    requestTimeout,
-	})
-	return serve(ctx, cfg.Addr, handler, logger)
+	return serveAPI(ctx, cfg, st, logger)
 }
 
 // newLogger builds the process's one logger: text for people, JSON for

@@ -118,6 +118,14 @@ func waitListening(t *testing.T, logs *syncBuffer, done <-chan error) string {
 // ends, failing the test if it does not stop cleanly. It returns the base URL.
 func startRun(t *testing.T, env map[string]string) string {
 	t.Helper()
+	base, _ := startServer(t, env)
+	return base
+}
+
+// startServer is startRun that also returns a function to stop the server
+// before the test ends, as SIGTERM would; it waits for run to return.
+func startServer(t *testing.T, env map[string]string) (base string, stop func()) {
+	t.Helper()
 	env["DEDUP_ADDR"] = "127.0.0.1:0"
 	env["DEDUP_LOG_FORMAT"] = "json"
 	ctx, cancel := context.WithCancel(context.Background())
@@ -125,21 +133,27 @@ func startRun(t *testing.T, env map[string]string) string {
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, nil, envMap(env), logs, logs) }()
 	addr := waitListening(t, logs, done)
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("run: %v", err)
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("run: %v", err)
+				}
+			case <-time.After(15 * time.Second):
+				t.Errorf("run did not return after cancel")
 			}
-		case <-time.After(15 * time.Second):
-			t.Errorf("run did not return after cancel")
-		}
+		})
+	}
+	t.Cleanup(func() {
+		stop()
 		if t.Failed() {
 			t.Logf("server logs:\n%s", logs)
 		}
 	})
-	return "http://" + addr
+	return "http://" + addr, stop
 }
 
 // client talks JSON to a server started by startRun.

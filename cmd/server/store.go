@@ -15,6 +15,7 @@ import (
 type database interface {
 	dedup.Store
 	httpapi.Pinger
+	outboxStore
 }
 
 // errSchemaOutdated means the database lacks migrations and -migrate=false
@@ -24,12 +25,14 @@ var errSchemaOutdated = errors.New("the database schema is out of date: run \"se
 // openStore opens the Postgres store when cfg.DatabaseURL is set and the
 // embedded one in cfg.DataDir otherwise, and brings its schema up to date
 // (or, with migrate false, checks it is). The caller must call closeStore
-// once nothing uses the store any more.
+// once nothing uses the store any more. The store writes one outbox row
+// per cluster event and configured subscriber.
 func openStore(ctx context.Context, cfg *Config, migrate bool, logger *slog.Logger) (st database, closeStore func() error, err error) {
+	subscribers := store.WithSubscribers(subscriberNames(cfg.Subscribers))
 	if cfg.DatabaseURL == "" {
 		// The embedded store applies its migrations as it opens: it belongs
 		// to this one process, so there is no separate step to wait for.
-		e, err := store.OpenEmbedded(ctx, cfg.DataDir)
+		e, err := store.OpenEmbedded(ctx, cfg.DataDir, subscribers)
 		if err != nil {
 			return nil, nil, fmt.Errorf("open embedded store in %s: %w", cfg.DataDir, err)
 		}
@@ -37,7 +40,7 @@ func openStore(ctx context.Context, cfg *Config, migrate bool, logger *slog.Logg
 		return e, e.Close, nil
 	}
 
-	db, err := store.Open(ctx, cfg.DatabaseURL)
+	db, err := store.Open(ctx, cfg.DatabaseURL, subscribers)
 	if err != nil {
 		return nil, nil, err
 	}

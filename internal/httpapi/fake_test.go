@@ -24,6 +24,7 @@ type fakeService struct {
 	getCluster    func(ctx context.Context, id int64) (*dedup.Cluster, error)
 	compare       func(ctx context.Context, a, b int64) (*dedup.Comparison, error)
 	deleteArticle func(ctx context.Context, id int64) error
+	getByExtID    func(ctx context.Context, source, externalID string) (*dedup.Article, error)
 }
 
 var _ ArticleService = (*fakeService)(nil)
@@ -83,6 +84,13 @@ func (f *fakeService) DeleteArticle(ctx context.Context, id int64) error {
 		return errUnexpectedCall
 	}
 	return f.deleteArticle(ctx, id)
+}
+
+func (f *fakeService) GetArticleByExternalID(ctx context.Context, source, externalID string) (*dedup.Article, error) {
+	if f.getByExtID == nil {
+		return nil, errUnexpectedCall
+	}
+	return f.getByExtID(ctx, source, externalID)
 }
 
 // pingerFunc is a Pinger made of a function.

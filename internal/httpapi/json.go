@@ -34,14 +34,29 @@ func readJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) error 
 	if err := checkContentType(r.Header.Get("Content-Type")); err != nil {
 		return err
 	}
+	body, err := readBody(w, r, limit)
+	if err != nil {
+		return err
+	}
+	return decodeStrict(body, v)
+}
+
+// readBody reads the whole request body, which may be at most limit bytes:
+// over it, the error is the *http.MaxBytesError that maps to 413.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			return err
+			return nil, err
 		}
-		return errorf(http.StatusBadRequest, codeInvalidJSON, "read request body: %v", err)
+		return nil, errorf(http.StatusBadRequest, codeInvalidJSON, "read request body: %v", err)
 	}
+	return body, nil
+}
+
+// checkJSONText rejects a body that is blank or not valid UTF-8.
+func checkJSONText(body []byte) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return errorf(http.StatusBadRequest, codeInvalidJSON, "request body is empty")
 	}
@@ -49,6 +64,15 @@ func readJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) error 
 	// the text that gets fingerprinted; reject it instead.
 	if !utf8.Valid(body) {
 		return errorf(http.StatusBadRequest, codeInvalidJSON, "request body is not valid UTF-8")
+	}
+	return nil
+}
+
+// decodeStrict decodes body into v: it must be valid UTF-8 and exactly one
+// JSON value whose fields v knows.
+func decodeStrict(body []byte, v any) error {
+	if err := checkJSONText(body); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

@@ -38,9 +38,14 @@ func (s *Server) routes() http.Handler {
 	r.Get("/v1/articles/{a}/compare/{b}", s.handle(s.handleCompareArticles))
 	r.Get("/v1/clusters/{id}", s.handle(s.handleGetCluster))
 
+	// The ingest hook authenticates each request by its Standard Webhooks
+	// signature instead of the token, which newsroom systems cannot send.
+	r.Post("/v1/hooks/ingest", s.handle(s.handleIngestHook))
+
 	r.Group(func(r chi.Router) {
 		// Check stores nothing but costs as much as an ingest, so every
-		// POST and DELETE is behind the token.
+		// other POST and DELETE is behind the token; so is the event log,
+		// which shows what subscribers were sent.
 		r.Use(s.requireToken)
 		r.Post("/v1/articles", s.handle(s.handleCreateArticle))
 		// A colon after a static segment is a literal in chi (only "{" and
@@ -48,6 +53,8 @@ func (s *Server) routes() http.Handler {
 		r.Post("/v1/articles:check", s.handle(s.handleCheckArticle))
 		r.Post("/v1/articles:batch", s.handle(s.handleCreateArticles))
 		r.Delete("/v1/articles/{id}", s.handle(s.handleDeleteArticle))
+		r.Get("/v1/events", s.handle(s.handleListEvents))
+		r.Post("/v1/events/{id}/redeliver", s.handle(s.handleRedeliverEvent))
 	})
 	return r
 }

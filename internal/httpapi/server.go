@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/newsdedup/newsdedup/internal/dedup"
+	"github.com/newsdedup/newsdedup/internal/webhooks"
 )
 
 // ArticleService is what the handlers need of the dedup service;
@@ -40,6 +41,9 @@ type ArticleService interface {
 	Compare(ctx context.Context, a, b int64) (*dedup.Comparison, error)
 	// DeleteArticle removes an article from every index or returns ErrNotFound.
 	DeleteArticle(ctx context.Context, id int64) error
+	// GetArticleByExternalID returns the article stored under a source and
+	// external id, or ErrNotFound.
+	GetArticleByExternalID(ctx context.Context, source, externalID string) (*dedup.Article, error)
 }
 
 // Pinger reports whether the store is reachable; /readyz calls it.
@@ -67,6 +71,17 @@ type Config struct {
 	RequestTimeout time.Duration
 	// ReadyTimeout bounds the store ping of /readyz (default 2s).
 	ReadyTimeout time.Duration
+
+	// HookVerifier checks the signatures of POST /v1/hooks/ingest. Without
+	// it, or without HookReceipts, the hook answers 404.
+	HookVerifier *webhooks.Verifier
+	// HookReceipts remembers the hook's answers by webhook-id.
+	HookReceipts HookReceipts
+	// HookMaxBodyBytes caps an ingest hook request (default 1 MiB).
+	HookMaxBodyBytes int64
+	// Events lists and redelivers outbound events; without it the event
+	// endpoints answer 404.
+	Events EventLog
 }
 
 // Defaults for the zero fields of Config.
@@ -75,6 +90,7 @@ const (
 	DefaultMaxBatchBodyBytes = 64 << 20
 	DefaultRequestTimeout    = 30 * time.Second
 	DefaultReadyTimeout      = 2 * time.Second
+	DefaultHookMaxBodyBytes  = 1 << 20
 )
 
 func (c Config) withDefaults() Config {
@@ -90,6 +106,9 @@ func (c Config) withDefaults() Config {
 	if c.ReadyTimeout == 0 {
 		c.ReadyTimeout = DefaultReadyTimeout
 	}
+	if c.HookMaxBodyBytes == 0 {
+		c.HookMaxBodyBytes = DefaultHookMaxBodyBytes
+	}
 	return c
 }
 
@@ -101,6 +120,7 @@ type Server struct {
 	logger   *slog.Logger
 	cfg      Config
 	router   http.Handler
+	now      func() time.Time // the clock webhook timestamps are checked against
 }
 
 // NewServer returns a Server that answers with svc, reports readiness with
@@ -113,6 +133,7 @@ func NewServer(svc ArticleService, p Pinger, m *Metrics, logger *slog.Logger, cf
 		metrics:  m,
 		logger:   logger,
 		cfg:      cfg.withDefaults(),
+		now:      time.Now,
 	}
 	s.router = s.routes()
 	return s

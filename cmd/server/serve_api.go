@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/newsdedup/newsdedup/internal/dedup"
+	"github.com/newsdedup/newsdedup/internal/httpapi"
+	"github.com/newsdedup/newsdedup/internal/webhooks"
+)
+
+// serveAPI wires the service, the HTTP API and the event worker over st and
+// serves until ctx is done. The worker keeps delivering while the HTTP
+// server drains and stops after it, before the caller closes the store.
+func serveAPI(ctx context.Context, cfg *Config, st database, logger *slog.Logger) error {
+	metrics := httpapi.NewMetrics()
+	// Events are written only when someone receives them: the outbox has
+	// one row per event and subscriber.
+	svc := dedup.NewService(st, dedup.Options{Observer: metrics, EmitEvents: len(cfg.Subscribers) > 0})
+	ob := &outbox{st: st}
+	worker, err := newWorker(cfg, ob, logger)
+	if err != nil {
+		return err
+	}
+	var verifier *webhooks.Verifier
+	if len(cfg.HookKeys) > 0 {
+		if verifier, err = webhooks.NewVerifier(cfg.HookKeys...); err != nil {
+			return fmt.Errorf("hook secrets: %w", err)
+		}
+	}
+	handler := httpapi.NewServer(svc, st, metrics, logger, httpapi.Config{
+		APIToken:          cfg.APIToken,
+		MaxBodyBytes:      cfg.MaxBodyBytes,
+		MaxBatchBodyBytes: cfg.MaxBatchBytes,
+		TrustedProxies:    cfg.TrustedProxies,
+		RequestTimeout:    requestTimeout,
+		HookVerifier:      verifier,
+		HookReceipts:      receipts{st: st},
+		HookMaxBodyBytes:  cfg.HookMaxBodyBytes,
+		Events:            ob,
+	})
+	stopWorker := startWorker(ctx, worker)
+	defer stopWorker()
+	return serve(ctx, cfg.Addr, handler, logger)
+}
+
+// newWorker returns the worker that delivers events to the subscribers, or
+// nil when there are none. A redelivery wakes it.
+func newWorker(cfg *Config, ob *outbox, logger *slog.Logger) (*webhooks.Worker, error) {
+	if len(cfg.Subscribers) == 0 {
+		return nil, nil
+	}
+	w, err := webhooks.NewWorker(ob, cfg.Subscribers, logger, cfg.Webhook.workerOptions())
+	if err != nil {
+		return nil, fmt.Errorf("webhook worker: %w", err)
+	}
+	ob.notify = w.Notify
+	return w, nil
+}
+
+// startWorker runs w (if not nil) in a goroutine and returns the function
+// that stops it and waits for it. The worker keeps delivering while the
+// HTTP server drains, so it runs on a context of its own rather than ctx.
+// Attempts in flight when it stops are abandoned unrecorded; their claims
+// expire and they are sent again, with the same webhook-id.
+func startWorker(ctx context.Context, w *webhooks.Worker) (stop func()) {
+	if w == nil {
+		return func() {}
+	}
+	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		// Run returns nil when wctx ends and logs its own failures.
+		_ = w.Run(wctx)
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
+}
