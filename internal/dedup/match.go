@@ -138,12 +138,19 @@ type dated struct {
 }
 
 // before reports whether a came out before b: by publication date when both
-// are known, else by ingestion order.
+// are known, else by ingestion order. A stored article (id > 0) comes before
+// one not stored yet (id 0, a dry run).
 func (a dated) before(b dated) bool {
 	if !a.published.IsZero() && !b.published.IsZero() && !a.published.Equal(b.published) {
 		return a.published.Before(b.published)
 	}
-	return a.id < b.id && a.id != 0 || b.id == 0 && a.id != 0
+	switch {
+	case a.id == 0:
+		return false
+	case b.id == 0:
+		return true
+	}
+	return a.id < b.id
 }
 
 func datedOf(st StoredFingerprint) dated { return dated{st.ArticleID, st.PublishedAt} }
