@@ -53,8 +53,10 @@ func (s *Service) attach(ctx context.Context, tx ClusterTx, clusterOf map[int64]
 			links = append(links, Link{A: n, B: c.stored.ArticleID, Relation: c.relation, Score: c.score})
 		}
 	}
-	if err := tx.UpsertLinks(ctx, links); err != nil {
-		return nil, err
+	if len(links) > 0 {
+		if err := tx.UpsertLinks(ctx, links); err != nil {
+			return nil, err
+		}
 	}
 	var events []Event
 	for _, c := range at.cands {

@@ -150,19 +150,25 @@ func (s *Service) matchBatch(ctx context.Context, batch []*pending) error {
 	if err != nil {
 		return fmt.Errorf("list candidates: %w", err)
 	}
+	// Candidates are read once for the whole batch: batch-mates share many.
+	keep := make([][]Candidate, len(idx))
+	var all []int64
+	for q, i := range idx {
+		for _, c := range res[q] {
+			if j, ok := later[c.ArticleID]; !ok || j < i {
+				keep[q] = append(keep[q], c)
+				all = append(all, c.ArticleID)
+			}
+		}
+	}
+	loaded, err := s.loadProfiles(ctx, sortedIDs(all))
+	if err != nil {
+		return err
+	}
 	th := s.opts.Thresholds
 	for q, i := range idx {
 		b := batch[i]
-		var keep []Candidate
-		for _, c := range res[q] {
-			if j, ok := later[c.ArticleID]; !ok || j < i {
-				keep = append(keep, c)
-			}
-		}
-		cands, err := s.verifyCandidates(ctx, b.p.prof, keep, th)
-		if err != nil {
-			return err
-		}
+		cands := s.verifyLoaded(b.p.prof, keep[q], loaded, th)
 		self := dated{b.article.ID, b.article.PublishedAt}
 		if err := s.resolveComposites(ctx, self, b.p.prof, cands, th); err != nil {
 			return err

@@ -46,30 +46,63 @@ func (s *Service) query(self int64, fp *Fingerprint, before int64) CandidateQuer
 
 // verifyCandidates loads the candidates' fingerprints and verifies each.
 func (s *Service) verifyCandidates(ctx context.Context, p *profile, cands []Candidate, th Thresholds) ([]candidate, error) {
-	if len(cands) == 0 {
-		return nil, nil
+	stored, err := s.loadProfiles(ctx, candidateIDs(cands))
+	if err != nil {
+		return nil, err
 	}
+	return s.verifyLoaded(p, cands, stored, th), nil
+}
+
+// storedProfile is a stored fingerprint with its decoded profile.
+type storedProfile struct {
+	stored StoredFingerprint
+	prof   *profile
+}
+
+func candidateIDs(cands []Candidate) []int64 {
 	ids := make([]int64, len(cands))
 	for i, c := range cands {
 		ids[i] = c.ArticleID
+	}
+	return ids
+}
+
+// loadProfiles reads and decodes the fingerprints of the given articles in
+// one query; ids that no longer exist are left out.
+func (s *Service) loadProfiles(ctx context.Context, ids []int64) (map[int64]storedProfile, error) {
+	out := make(map[int64]storedProfile, len(ids))
+	if len(ids) == 0 {
+		return out, nil
 	}
 	stored, err := s.store.ListFingerprints(ctx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("list fingerprints: %w", err)
 	}
-	out := make([]candidate, 0, len(stored))
 	for _, st := range stored {
 		q, err := profileOf(&st.Fingerprint)
 		if err != nil {
 			return nil, fmt.Errorf("article %d: %w", st.ArticleID, err)
 		}
-		c := candidate{stored: st, prof: q, m: compare(p, q)}
+		out[st.ArticleID] = storedProfile{stored: st, prof: q}
+	}
+	return out, nil
+}
+
+// verifyLoaded verifies an article against candidates already loaded.
+func (s *Service) verifyLoaded(p *profile, cands []Candidate, loaded map[int64]storedProfile, th Thresholds) []candidate {
+	out := make([]candidate, 0, len(cands))
+	for _, cand := range cands {
+		sp, ok := loaded[cand.ArticleID]
+		if !ok {
+			continue
+		}
+		c := candidate{stored: sp.stored, prof: sp.prof, m: compare(p, sp.prof)}
 		c.relation, c.score = classify(c.m, th)
 		out = append(out, c)
 	}
 	sortCandidates(out)
 	s.observe(out)
-	return out, nil
+	return out
 }
 
 func (s *Service) observe(cands []candidate) {
