@@ -67,9 +67,11 @@ func (g *generator) copyEdit(src *article) *article {
 	return &article{title: g.copyHeadline(src.title, outlet), source: outlet, paras: paras, story: story}
 }
 
-// trimEnd copies paras without up to two last paragraphs, keeping at least half.
+// trimEnd copies paras without up to two last paragraphs, keeping at
+// least two thirds: a copy cut down to its lede would be a copy of every
+// article that reused the lede.
 func (g *generator) trimEnd(paras []string) []string {
-	drop := min(g.r.IntN(3), len(paras)/2)
+	drop := min(g.r.IntN(3), len(paras)/3)
 	return append([]string(nil), paras[:len(paras)-drop]...)
 }
 

@@ -156,25 +156,31 @@ func (g *generator) base() *article {
 	for k, n := range shape {
 		sb.Reset()
 		for j := range n {
-			other := &c.docs[group[g.r.IntN(len(group))]]
-			op := other.paras[k*len(other.paras)/len(shape)] // the same relative place
+			sentence, from := g.sentenceAt(c, group, k, len(shape))
 			if k == 0 && j == 0 {
-				a.title = g.perturbNumbers(other.title)
+				a.title = g.perturbNumbers(from.title)
+			}
+			if g.r.Float64() < spliceRate {
+				back, _ := g.sentenceAt(c, group, k, len(shape))
+				sentence = splice(sentence, back)
 			}
 			if j > 0 {
 				sb.WriteByte(' ')
-			}
-			sentence := op[g.r.IntN(len(op))]
-			if g.r.Float64() < spliceRate {
-				other := &c.docs[group[g.r.IntN(len(group))]]
-				op := other.paras[k*len(other.paras)/len(shape)]
-				sentence = splice(sentence, op[g.r.IntN(len(op))])
 			}
 			sb.WriteString(g.perturbNumbers(sentence))
 		}
 		a.paras[k] = sb.String()
 	}
 	return a
+}
+
+// sentenceAt draws a sentence of a random article of the group from
+// paragraph k of n at the same relative place: ledes come from ledes and
+// sign-offs from sign-offs.
+func (g *generator) sentenceAt(c *corpus, group []int32, k, n int) (string, *baseDoc) {
+	d := &c.docs[group[g.r.IntN(len(group))]]
+	p := d.paras[k*len(d.paras)/n]
+	return p[g.r.IntN(len(p))], d
 }
 
 // splice joins the front of a to the back of b, each cut at the joint
@@ -193,26 +199,31 @@ func splice(a, b string) string {
 var joints = []string{", ", " and ", " but ", " said ", " that ", " which ", " with ", " after ", " in ", " on ", " of ", " to ", " for "}
 
 // middleJoint returns the index of the joint nearest the middle of s that
-// leaves ten bytes or more on both sides, or -1.
+// leaves ten bytes or more on both sides, or -1. It searches outwards from
+// the middle, so the first joint found is the nearest.
 func middleJoint(s string) int {
-	best, mid := -1, len(s)/2
-	for _, j := range joints {
-		for i := 0; i < len(s); {
-			k := strings.Index(s[i:], j)
-			if k < 0 {
-				break
+	mid := len(s) / 2
+	for d := 0; d <= mid; d++ {
+		for _, i := range [2]int{mid - d, mid + d} {
+			if i >= 10 && len(s)-i >= 10 && isJoint(s[i:]) {
+				return i
 			}
-			i += k
-			if i >= 10 && len(s)-i >= 10 && (best < 0 || abs(i-mid) < abs(best-mid)) {
-				best = i
-			}
-			i += len(j)
 		}
 	}
-	return best
+	return -1
 }
 
-func abs(x int) int { return max(x, -x) }
+func isJoint(s string) bool {
+	if s[0] != ',' && s[0] != ' ' {
+		return false
+	}
+	for _, j := range joints {
+		if strings.HasPrefix(s, j) {
+			return true
+		}
+	}
+	return false
+}
 
 // shape returns the sentence count of each paragraph of a base article:
 // the template's, followed by the shapes of other articles on its topic

@@ -20,6 +20,7 @@ type stream struct {
 	compressed bool
 }
 
+// Close closes the decompressor and the file.
 func (s *stream) Close() error {
 	if s.gz != nil {
 		s.gz.Close()

@@ -96,7 +96,8 @@ func reasons(items []item) []Reason {
 	return out
 }
 
-// fakeNinjs stands in for internal/ninjs: it takes "uri", "headline" and "body_text".
+// fakeNinjs is a caller's own ParseNinjs, to test the hook: it takes
+// "uri", "headline", "body_text" and "version".
 func fakeNinjs(doc []byte) (dedup.ArticleInput, error) {
 	var d struct {
 		URI      string `json:"uri"`

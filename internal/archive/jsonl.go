@@ -100,6 +100,7 @@ type lineFields struct {
 // flexString accepts a JSON string or number: ids are often numeric.
 type flexString string
 
+// UnmarshalJSON takes a string, a number (as its literal text) or null.
 func (s *flexString) UnmarshalJSON(b []byte) error {
 	if len(b) > 0 && b[0] != '"' && b[0] != 'n' {
 		var n json.Number
