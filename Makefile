@@ -44,7 +44,7 @@ clean:
 	rm -rf bin eval-out
 
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem ./...
+	$(GO) run ./cmd/bench
 
 # Ingests ../shared/eval/$(BENCH) and scores the predictions.
 eval:

@@ -1,0 +1,256 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/newsdedup/newsdedup/cmd/bench/pgtemp"
+)
+
+// scaleResult is everything scale measured, saved after every step so
+// that a run cut short keeps the sizes it finished.
+type scaleResult struct {
+	Started  time.Time   `json:"started"`
+	Machine  string      `json:"machine"`
+	Rates    []float64   `json:"rates"`
+	Duration string      `json:"duration"`
+	Batch    int         `json:"batch"`
+	Steps    []scaleStep `json:"steps"`
+}
+
+// scaleStep is one corpus size: how the bulk load up to it went, then the
+// load phases against it, two per rate.
+type scaleStep struct {
+	Size        int         `json:"size"`
+	Loaded      int         `json:"loaded"` // articles the bulk load sent to reach Size
+	LoadSeconds float64     `json:"load_seconds"`
+	LoadCPUms   float64     `json:"load_cpu_ms_per_article"` // server + Postgres CPU
+	LoadSrvms   float64     `json:"load_server_cpu_ms_per_article"`
+	Rejected    int         `json:"rejected"`
+	DBBytes     int64       `json:"db_bytes"`
+	ServerRSS   int64       `json:"server_rss_kib"` // after the phases
+	ServerHWM   int64       `json:"server_peak_rss_kib"`
+	Phases      []ratePhase `json:"phases"`
+	Finished    time.Time   `json:"finished"`
+}
+
+// ratePhase is POST /v1/articles, then POST /v1/articles:check, at one
+// rate.
+type ratePhase struct {
+	Rate  float64    `json:"rate"`
+	Post  phaseStats `json:"post"`
+	Check phaseStats `json:"check"`
+}
+
+// phaseStats summarizes one load phase.
+type phaseStats struct {
+	attackResult
+	Throughput float64 `json:"throughput"`
+	P50ms      float64 `json:"p50_ms"`
+	P99ms      float64 `json:"p99_ms"`
+	MaxMs      float64 `json:"max_ms"`
+	CPUms      float64 `json:"cpu_ms_per_request"` // server + Postgres CPU per successful request
+	Srvms      float64 `json:"server_cpu_ms_per_request"`
+	// Candidates is the mean number of candidates verified per matching
+	// query during the phase, from the server's metrics.
+	Candidates float64 `json:"candidates_per_query"`
+}
+
+// runScale loads the corpus into a fresh Postgres database through the
+// server's HTTP API up to each size and measures POST /v1/articles and
+// POST /v1/articles:check at a fixed rate at each.
+func runScale(ctx context.Context, cfg *Config, stdout, stderr io.Writer) (err error) {
+	dir := filepath.Join(cfg.Out, "scale")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	db, err := pgtemp.Create(ctx, cfg.PGURL, "newsdedup_bench_scale")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "bench: scale: database %s\n", db.Name)
+	// Drop the database even when ctx is cancelled (a signal, a timeout).
+	drop := func() error {
+		c, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		return db.Drop(c)
+	}
+	srv, err := startServer(ctx, cfg, db, dir, stderr)
+	if err != nil {
+		return errors.Join(err, drop())
+	}
+	defer func() { err = errors.Join(err, srv.stop(), drop()) }()
+
+	corpus, err := openCorpus(cfg.Corpus)
+	if err != nil {
+		return err
+	}
+	defer corpus.Close()
+	res := &scaleResult{Started: time.Now().UTC(), Machine: machine(), Rates: cfg.Rates, Duration: cfg.Duration.String(), Batch: cfg.Batch}
+	stored := 0
+	for _, size := range cfg.Sizes {
+		step, err := scaleStepRun(ctx, cfg, srv, db, corpus, stored, size, stderr)
+		if err != nil {
+			return err
+		}
+		res.Steps = append(res.Steps, *step)
+		stored = size
+		for _, ph := range step.Phases {
+			stored += ph.Post.OK
+			fmt.Fprintf(stderr, "bench: scale: %s at %g/s: POST p99 %.1f ms, :check p99 %.1f ms\n", fmtCount(int64(size)), ph.Rate, ph.Post.P99ms, ph.Check.P99ms)
+		}
+		if err := saveJSON(filepath.Join(cfg.Out, "scale.json"), res); err != nil {
+			return err
+		}
+	}
+	if err := scaleTable(res).write(stdout); err != nil {
+		return err
+	}
+	return nil
+}
+
+// scaleStepRun bulk-loads from stored up to size, then runs two phases
+// per rate, each for -duration: new articles from the corpus tail posted,
+// then more checked. The checked ones are put back, so the next step's
+// bulk load stores them.
+func scaleStepRun(ctx context.Context, cfg *Config, srv *server, db *pgtemp.DB, corpus *corpusReader, stored, size int, stderr io.Writer) (*scaleStep, error) {
+	step := &scaleStep{Size: size}
+	cpu0 := srv.cpu(db.Name)
+	start := time.Now()
+	loadCtx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	rejected, err := bulkLoad(loadCtx, srv, corpus, size-stored, cfg.Batch, cfg.LoadWorkers, stderr)
+	cancel()
+	if err != nil {
+		return nil, fmt.Errorf("bulk load to %d: %w", size, err)
+	}
+	step.Loaded, step.Rejected, step.LoadSeconds = size-stored, rejected, time.Since(start).Seconds()
+	sv, pg := srv.cpu(db.Name).since(cpu0).msPer(step.Loaded)
+	step.LoadCPUms, step.LoadSrvms = sv+pg, sv
+	if step.DBBytes, err = databaseSize(ctx, db.URL); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(stderr, "bench: scale: %s stored (bulk load %.0f articles/s)\n", fmtCount(int64(size)), float64(step.Loaded)/step.LoadSeconds)
+	var checked []doc
+	for _, rate := range cfg.Rates {
+		n := int(rate * cfg.Duration.Seconds())
+		ph := ratePhase{Rate: rate}
+		posts, err := corpus.take(n)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(stderr, "bench: scale: POST /v1/articles at %g/s for %s\n", rate, cfg.Duration)
+		if ph.Post, err = phase(ctx, srv, db.Name, "/v1/articles", rate, posts); err != nil {
+			return nil, err
+		}
+		checks, err := corpus.take(n)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(stderr, "bench: scale: POST /v1/articles:check at %g/s for %s\n", rate, cfg.Duration)
+		if ph.Check, err = phase(ctx, srv, db.Name, "/v1/articles:check", rate, checks); err != nil {
+			return nil, err
+		}
+		checked = append(checked, checks...)
+		step.Phases = append(step.Phases, ph)
+	}
+	corpus.putBack(checked)
+	step.ServerRSS, step.ServerHWM = srv.rss()
+	step.Finished = time.Now().UTC()
+	return step, nil
+}
+
+// phase runs one attack on path with the docs as bodies.
+func phase(ctx context.Context, srv *server, dbName, path string, rate float64, docs []doc) (phaseStats, error) {
+	bodies := make([][]byte, len(docs))
+	for i, d := range docs {
+		b, err := json.Marshal(articleBody(d))
+		if err != nil {
+			return phaseStats{}, err
+		}
+		bodies[i] = b
+	}
+	a := &attack{Client: srv.client, URL: srv.base + path, Token: srv.token, Rate: rate, Bodies: bodies, MaxInFlight: 256}
+	cpu0 := srv.cpu(dbName)
+	sum0, n0 := srv.candidates(ctx)
+	r, err := a.run(ctx)
+	if err != nil {
+		return phaseStats{}, err
+	}
+	sum1, n1 := srv.candidates(ctx)
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	ps := phaseStats{attackResult: *r, Throughput: r.Throughput(),
+		P50ms: ms(percentile(r.Latencies, 50)), P99ms: ms(percentile(r.Latencies, 99)), MaxMs: ms(percentile(r.Latencies, 100))}
+	sv, pg := srv.cpu(dbName).since(cpu0).msPer(r.OK)
+	ps.CPUms, ps.Srvms = sv+pg, sv
+	if n1 > n0 {
+		ps.Candidates = (sum1 - sum0) / (n1 - n0)
+	}
+	return ps, nil
+}
+
+// scaleTable shows each size's bulk load, then a row per rate for its
+// phases, with the POST cost per article also as a ratio to the first
+// size's at the same rate, measured in the same run. CPU costs show as
+// total (server + Postgres backends).
+func scaleTable(res *scaleResult) *table {
+	t := &table{header: []string{"stored", "bulk load art/s", "load CPU ms/art", "rate", "POST req/s", "POST p50 ms", "POST p99 ms",
+		"POST CPU ms/req", ":check req/s", ":check p50 ms", ":check p99 ms", ":check CPU ms/req", "POST CPU vs first", "errors, dropped", "DB size", "server RSS (peak)"}}
+	base := map[float64]float64{}
+	for _, s := range res.Steps {
+		for i, ph := range s.Phases {
+			if _, ok := base[ph.Rate]; !ok {
+				base[ph.Rate] = ph.Post.CPUms
+			}
+			ratio := dash
+			if b := base[ph.Rate]; b > 0 {
+				ratio = fmt.Sprintf("%.2fx", ph.Post.CPUms/b)
+			}
+			size, load, loadCPU, dbSize, rss := "", "", "", "", ""
+			if i == 0 {
+				size, loadCPU, dbSize = fmtCount(int64(s.Size)), fmtCPU(s.LoadCPUms, s.LoadSrvms), fmt.Sprintf("%d MiB", s.DBBytes>>20)
+				rss = fmtMiB(s.ServerRSS) + " (" + fmtMiB(s.ServerHWM) + ")"
+				if s.LoadSeconds > 0 {
+					load = fmtRate(float64(s.Loaded) / s.LoadSeconds)
+				}
+			}
+			t.add(size, load, loadCPU, fmt.Sprintf("%g/s", ph.Rate),
+				fmtRate(ph.Post.Throughput), fmt.Sprintf("%.1f", ph.Post.P50ms), fmt.Sprintf("%.1f", ph.Post.P99ms), fmtCPU(ph.Post.CPUms, ph.Post.Srvms),
+				fmtRate(ph.Check.Throughput), fmt.Sprintf("%.1f", ph.Check.P50ms), fmt.Sprintf("%.1f", ph.Check.P99ms), fmtCPU(ph.Check.CPUms, ph.Check.Srvms),
+				ratio, fmt.Sprintf("%d+%d, %d", ph.Post.Errors, ph.Check.Errors, ph.Post.Dropped+ph.Check.Dropped), dbSize, rss)
+		}
+	}
+	return t
+}
+
+// fmtCPU shows a CPU cost as total (server + Postgres).
+func fmtCPU(total, server float64) string {
+	return fmt.Sprintf("%.2f (%.2f+%.2f)", total, server, total-server)
+}
+
+// articleBody is a doc as POST /v1/articles takes it.
+func articleBody(d doc) map[string]string {
+	b := map[string]string{"external_id": d.ID, "title": d.Title, "body": d.Text, "source": d.Source, "format": "text"}
+	if _, err := time.Parse(time.RFC3339, d.Published); err == nil {
+		b["published_at"] = d.Published
+	}
+	return b
+}
+
+func saveJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o644)
+}
+
+func machine() string {
+	return fmt.Sprintf("%s/%s, %d CPUs, %s", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
+}

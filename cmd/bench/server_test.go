@@ -1,0 +1,92 @@
+package main
+
+import (
+	"os"
+	"testing"
+	"time"
+)
+
+func msDur(ms int) time.Duration { return time.Duration(ms) * time.Millisecond }
+
+func TestIsBackendOf(t *testing.T) {
+	tests := []struct {
+		title string
+		want  bool
+	}{
+		{"postgres: 15/main: postgres bench_x 127.0.0.1(47444) idle", true},
+		{"postgres: postgres bench_x 127.0.0.1(47444) idle in transaction", true},
+		{"postgres: 15/main: postgres other 127.0.0.1(47444) idle", false},
+		{"postgres: 15/main: checkpointer ", false},
+		{"/usr/lib/postgresql/15/bin/postgres -D /var/lib/postgresql/15/main", false},
+	}
+	for _, tt := range tests {
+		if got := isBackendOf(tt.title, "bench_x"); got != tt.want {
+			t.Errorf("isBackendOf(%q) = %v, want %v", tt.title, got, tt.want)
+		}
+	}
+}
+
+func TestProcCPU(t *testing.T) {
+	// Spin a little so that the process has used some CPU.
+	x := 0
+	for i := range 50_000_000 {
+		x += i % 7
+	}
+	if procCPU(os.Getpid()) <= 0 {
+		t.Errorf("procCPU of this process is 0 (x=%d)", x)
+	}
+	if procCPU(-1) != 0 {
+		t.Error("procCPU of no process is not 0")
+	}
+}
+
+func TestStopwatch(t *testing.T) {
+	s := newStopwatch(0, 2)
+	for _, ms := range []int{1, 3, 2, 2, 9} {
+		s.observe(msDur(ms))
+	}
+	if len(s.curve) != 2 || s.curve[0] != (curvePoint{Stored: 2, Micros: 2000}) || s.curve[1] != (curvePoint{Stored: 4, Micros: 2000}) {
+		t.Errorf("curve %+v", s.curve)
+	}
+	b := newStopwatch(msDur(5), 0)
+	if !b.observe(msDur(3)) || b.observe(msDur(3)) || !b.stopped {
+		t.Error("the budget did not stop the stopwatch")
+	}
+}
+
+func TestMetricValue(t *testing.T) {
+	text := "# HELP x_sum\nnewsdedup_candidates_per_query_sum 1234.5\nnewsdedup_candidates_per_query_count 100\nnewsdedup_candidates_per_query_bucket{le=\"1\"} 3\n"
+	if got := metricValue(text, "newsdedup_candidates_per_query_sum"); got != 1234.5 {
+		t.Errorf("sum = %v", got)
+	}
+	if got := metricValue(text, "newsdedup_candidates_per_query_count"); got != 100 {
+		t.Errorf("count = %v", got)
+	}
+	if got := metricValue(text, "missing"); got != 0 {
+		t.Errorf("missing = %v", got)
+	}
+}
+
+func TestCPUSince(t *testing.T) {
+	from := cpuSnap{server: msDur(100), backends: map[int]time.Duration{1: msDur(50), 2: msDur(70)}}
+	// Backend 2 exited, 3 started.
+	to := cpuSnap{server: msDur(160), backends: map[int]time.Duration{1: msDur(80), 3: msDur(5)}}
+	got := to.since(from)
+	if want := (cpuUse{server: msDur(60), postgres: msDur(35)}); got != want {
+		t.Errorf("since = %+v, want %+v", got, want)
+	}
+	sv, pg := got.msPer(5)
+	if sv != 12 || pg != 7 {
+		t.Errorf("msPer(5) = %v, %v; want 12, 7", sv, pg)
+	}
+}
+
+func TestStatusKiB(t *testing.T) {
+	status := "Name:\tserver\nVmHWM:\t  204800 kB\nVmRSS:\t  102400 kB\n"
+	if got := statusKiB(status, "VmHWM:"); got != 204800 {
+		t.Errorf("VmHWM = %d", got)
+	}
+	if got := statusKiB(status, "VmSwap:"); got != 0 {
+		t.Errorf("VmSwap = %d", got)
+	}
+}
