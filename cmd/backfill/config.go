@@ -44,6 +44,7 @@ type Config struct {
 	Progress       time.Duration // between progress log lines (not on a terminal)
 	LogLevel       slog.Level
 	LogFormat      string
+	CPUProfile     string // file to write a CPU profile to; empty means none
 }
 
 // parseConfig parses args (without the program name) into a Config, with
@@ -81,6 +82,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	e.duration(&c.Progress, "progress", "DEDUP_BACKFILL_PROGRESS", 10*time.Second, "`interval` between progress log lines when stdout is not a terminal")
 	e.level(&c.LogLevel, "log-level", "DEDUP_LOG_LEVEL", slog.LevelInfo, "log `level`: debug, info, warn or error")
 	e.string(&c.LogFormat, "log-format", "DEDUP_LOG_FORMAT", "text", "log `format`: text or json")
+	e.string(&c.CPUProfile, "cpuprofile", "DEDUP_BACKFILL_CPUPROFILE", "", "write a CPU profile of the run to `file` (for go tool pprof)")
 	if e.err != nil {
 		return nil, e.err
 	}

@@ -48,20 +48,29 @@ func shingleHashes(toks []uint32, k int) []uint64 {
 // skeletonGrams returns the hash of every run of m consecutive stopwords,
 // with the token index of the run's first and last stopword.
 func skeletonGrams(toks []uint32, m int) (grams []uint64, first, last []int32) {
-	var pos []int32
+	stops := 0
+	for _, t := range toks {
+		if t&stopBit != 0 {
+			stops++
+		}
+	}
+	if stops < m {
+		return nil, nil, nil
+	}
+	pos := make([]int32, 0, stops)
 	for i, t := range toks {
 		if t&stopBit != 0 {
 			pos = append(pos, int32(i))
 		}
 	}
-	for j := 0; j+m <= len(pos); j++ {
+	n := stops - m + 1
+	grams, first, last = make([]uint64, n), make([]int32, n), make([]int32, n)
+	for j := range n {
 		h := uint64(m) << 32
 		for _, p := range pos[j : j+m] {
 			h = mix64(h ^ uint64(toks[p]))
 		}
-		grams = append(grams, h)
-		first = append(first, pos[j])
-		last = append(last, pos[j+m-1])
+		grams[j], first[j], last[j] = h, pos[j], pos[j+m-1]
 	}
 	return grams, first, last
 }

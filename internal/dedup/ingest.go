@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
 )
 
 // pending is one article of a batch on its way through IngestPrepared.
@@ -166,16 +169,43 @@ func (s *Service) matchBatch(ctx context.Context, batch []*pending) error {
 		return err
 	}
 	th := s.opts.Thresholds
-	for q, i := range idx {
+	// Verification is pure CPU and each article's is independent: spread
+	// it over the cores. Resolving composites reads the store; it stays
+	// in order.
+	parallel(len(idx), func(q int) {
+		b := batch[idx[q]]
+		b.cands = s.verifyLoaded(b.p.prof, keep[q], loaded, th)
+	})
+	for _, i := range idx {
 		b := batch[i]
-		cands := s.verifyLoaded(b.p.prof, keep[q], loaded, th)
 		self := dated{b.article.ID, b.article.PublishedAt}
-		if err := s.resolveComposites(ctx, self, b.p.prof, cands, th); err != nil {
+		if err := s.resolveComposites(ctx, self, b.p.prof, b.cands, th); err != nil {
 			return err
 		}
-		b.cands = cands
 	}
 	return nil
+}
+
+// parallel calls fn(0) ... fn(n-1) on up to GOMAXPROCS goroutines and
+// returns when all have returned.
+func parallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // attachBatch records links and clusters for the batch in one transaction.

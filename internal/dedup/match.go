@@ -78,12 +78,18 @@ func (s *Service) loadProfiles(ctx context.Context, ids []int64) (map[int64]stor
 	if err != nil {
 		return nil, fmt.Errorf("list fingerprints: %w", err)
 	}
-	for _, st := range stored {
-		q, err := profileOf(&st.Fingerprint)
-		if err != nil {
-			return nil, fmt.Errorf("article %d: %w", st.ArticleID, err)
+	// Decoding builds each profile's shingles and grams: spread it over
+	// the cores, as verification is.
+	profs := make([]*profile, len(stored))
+	errs := make([]error, len(stored))
+	parallel(len(stored), func(i int) {
+		profs[i], errs[i] = profileOf(&stored[i].Fingerprint)
+	})
+	for i, st := range stored {
+		if errs[i] != nil {
+			return nil, fmt.Errorf("article %d: %w", st.ArticleID, errs[i])
 		}
-		out[st.ArticleID] = storedProfile{stored: st, prof: q}
+		out[st.ArticleID] = storedProfile{stored: st, prof: profs[i]}
 	}
 	return out, nil
 }

@@ -88,10 +88,8 @@ func TestSeeds(t *testing.T) {
 	}
 }
 
-// BenchmarkAnalyze measures normalize+fingerprint throughput on the BBC
-// corpus: b.SetBytes makes go test report MB/s, and articles/s is reported
-// as a metric.
-func BenchmarkAnalyze(b *testing.B) {
+// bbcTexts returns the bodies of the BBC corpus and their total length.
+func bbcTexts(b *testing.B) ([]string, int) {
 	f, err := os.Open(filepath.Join(sharedDir(b), "corpora", "bbc_news", "docs.jsonl"))
 	if err != nil {
 		b.Fatal(err)
@@ -109,6 +107,37 @@ func BenchmarkAnalyze(b *testing.B) {
 		texts = append(texts, d.Text)
 		total += len(d.Text)
 	}
+	if err := sc.Err(); err != nil {
+		b.Fatal(err)
+	}
+	return texts, total
+}
+
+// BenchmarkVerify measures candidate verification: one BBC article against
+// the next verifyFanout articles of the corpus (same-section neighbours, as
+// candidates mostly are), each stored profile decoded afresh as in a batch.
+func BenchmarkVerify(b *testing.B) {
+	const verifyFanout = 50
+	texts, _ := bbcTexts(b)
+	fps := make([]*dedup.Fingerprint, len(texts))
+	for i, t := range texts {
+		_, fps[i] = dedup.Analyze(t, dedup.FormatText)
+	}
+	b.ResetTimer()
+	linked := 0
+	for i := 0; i < b.N; i++ {
+		q := i % (len(fps) - verifyFanout)
+		linked += dedup.VerifyStored(fps[q], fps[q+1:q+1+verifyFanout])
+	}
+	b.ReportMetric(float64(b.N*verifyFanout)/b.Elapsed().Seconds(), "candidates/s")
+	b.ReportMetric(float64(linked)/float64(b.N), "links/op")
+}
+
+// BenchmarkAnalyze measures normalize+fingerprint throughput on the BBC
+// corpus: b.SetBytes makes go test report MB/s, and articles/s is reported
+// as a metric.
+func BenchmarkAnalyze(b *testing.B) {
+	texts, total := bbcTexts(b)
 	b.SetBytes(int64(total / len(texts)))
 	b.ResetTimer()
 	cpu0 := cpuTime(b)

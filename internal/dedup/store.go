@@ -26,7 +26,9 @@ type Store interface {
 	// at least one candidate key with it, most shared keys first.
 	ListCandidates(ctx context.Context, queries []CandidateQuery) ([][]Candidate, error)
 	// ListFingerprints returns the stored fingerprints of the given articles;
-	// ids that do not exist are left out.
+	// ids that do not exist are left out. Keys are left empty: they are
+	// only ever searched by (ListCandidates), and verification, which reads
+	// many fingerprints per article, needs the rest.
 	ListFingerprints(ctx context.Context, ids []int64) ([]StoredFingerprint, error)
 	// ListLinks returns every link that has the article at either end.
 	ListLinks(ctx context.Context, articleID int64) ([]Link, error)

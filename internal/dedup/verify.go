@@ -12,9 +12,8 @@ type profile struct {
 	shingles    []uint64 // shingles[i] covers toks[i : i+shingleWords]
 	grams       []uint64 // stopword grams
 	first, last []int32  // token span of each gram
-	sets        sync.Once
-	shingleSet  []uint64 // sorted, for lookups; built on first use
-	gramSet     []uint64 // sorted; built on first use
+	once        sync.Once
+	idx         *posIndex // built on first use
 }
 
 func newProfile(toks []uint32) *profile {
@@ -23,55 +22,70 @@ func newProfile(toks []uint32) *profile {
 	return p
 }
 
-// lookups returns the sorted shingle and gram sets, building them once:
-// fingerprinting needs only the sequences, verification the sets.
-func (p *profile) lookups() (shingles, grams []uint64) {
-	p.sets.Do(func() {
-		p.shingleSet = sortedSet(p.shingles)
-		p.gramSet = sortedSet(p.grams)
+// index returns the profile's shingle and gram tables, building them once:
+// fingerprinting needs only the sequences, and of a compared pair only the
+// first text is indexed (see match).
+func (p *profile) index() *posIndex {
+	p.once.Do(func() {
+		p.idx = &posIndex{shingles: newPosTable(p.shingles), grams: newPosTable(p.grams)}
 	})
-	return p.shingleSet, p.gramSet
+	return p.idx
 }
 
-func sortedSet(h []uint64) []uint64 {
-	s := slices.Clone(h)
-	slices.Sort(s)
-	return slices.Compact(s)
+// posIndex finds where a profile has a given shingle or gram.
+type posIndex struct {
+	shingles, grams posTable
 }
 
-func contains(set []uint64, h uint64) bool {
-	_, ok := slices.BinarySearch(set, h)
-	return ok
+// posTable is an open-addressing hash table from a hash to the positions it
+// occurs at in a sequence. The hashes are already well mixed, so their low
+// bits pick the slot.
+type posTable struct {
+	mask   uint64
+	hashes []uint64 // by slot
+	head   []int32  // by slot: first position holding the slot's hash, +1; 0 for an empty slot
+	next   []int32  // by position: next position with the same hash, or -1
 }
 
-// coverage marks which tokens of p are matched in q: exactly (inside a
-// shingle q also has) or by rewording (inside a stopword gram q also has).
+func newPosTable(hs []uint64) posTable {
+	size := 1
+	for size < 2*len(hs) {
+		size <<= 1
+	}
+	t := posTable{mask: uint64(size - 1), hashes: make([]uint64, size), head: make([]int32, size), next: make([]int32, len(hs))}
+	for i := len(hs) - 1; i >= 0; i-- {
+		s := t.slot(hs[i])
+		t.hashes[s] = hs[i]
+		t.next[i] = t.head[s] - 1
+		t.head[s] = int32(i) + 1
+	}
+	return t
+}
+
+// slot returns the slot that holds h, or the empty slot where h would go.
+func (t *posTable) slot(h uint64) uint64 {
+	for s := h & t.mask; ; s = (s + 1) & t.mask {
+		if t.head[s] == 0 || t.hashes[s] == h {
+			return s
+		}
+	}
+}
+
+// coverage marks which tokens of a text are matched in the other: exactly
+// (inside a shingle the other also has) or by rewording (inside a stopword
+// gram the other also has).
 type coverage struct {
 	exact, any []bool
 	nExact     int
 	nAny       int
 }
 
-func cover(p, q *profile) coverage {
-	shingleSet, gramSet := q.lookups()
-	n := len(p.toks)
-	c := coverage{exact: make([]bool, n), any: make([]bool, n)}
-	for i, h := range p.shingles {
-		if contains(shingleSet, h) {
-			for j := i; j < min(i+shingleWords, n); j++ {
-				c.exact[j] = true
-				c.any[j] = true
-			}
-		}
-	}
-	for i, h := range p.grams {
-		if contains(gramSet, h) {
-			for j := p.first[i]; j <= p.last[i]; j++ {
-				c.any[j] = true
-			}
-		}
-	}
-	for i := range n {
+func newCoverage(n int) coverage {
+	return coverage{exact: make([]bool, n), any: make([]bool, n)}
+}
+
+func (c *coverage) count() {
+	for i := range c.exact {
 		if c.exact[i] {
 			c.nExact++
 		}
@@ -79,6 +93,63 @@ func cover(p, q *profile) coverage {
 			c.nAny++
 		}
 	}
+}
+
+func mark(b []bool, from, to int) {
+	for j := from; j < min(to, len(b)); j++ {
+		b[j] = true
+	}
+}
+
+// match computes the coverage of a in b and of b in a in one pass over b's
+// shingles and grams, each looked up in a's index. Every hash a shares is
+// expanded to its positions in a once, however often b repeats it.
+func match(a, b *profile) (inB, inA coverage) {
+	idx := a.index()
+	inB, inA = newCoverage(len(a.toks)), newCoverage(len(b.toks))
+	t := &idx.shingles
+	seen := make([]bool, len(t.head))
+	for j, h := range b.shingles {
+		s := t.slot(h)
+		if t.head[s] == 0 {
+			continue
+		}
+		mark(inA.exact, j, j+shingleWords)
+		if seen[s] {
+			continue
+		}
+		seen[s] = true
+		for i := t.head[s] - 1; i >= 0; i = t.next[i] {
+			mark(inB.exact, int(i), int(i)+shingleWords)
+		}
+	}
+	copy(inB.any, inB.exact)
+	copy(inA.any, inA.exact)
+	t = &idx.grams
+	seen = make([]bool, len(t.head))
+	for j, h := range b.grams {
+		s := t.slot(h)
+		if t.head[s] == 0 {
+			continue
+		}
+		mark(inA.any, int(b.first[j]), int(b.last[j])+1)
+		if seen[s] {
+			continue
+		}
+		seen[s] = true
+		for i := t.head[s] - 1; i >= 0; i = t.next[i] {
+			mark(inB.any, int(a.first[i]), int(a.last[i])+1)
+		}
+	}
+	inB.count()
+	inA.count()
+	return inB, inA
+}
+
+// cover returns which tokens of p are matched in q. p is the one indexed:
+// callers cover one text by many others.
+func cover(p, q *profile) coverage {
+	c, _ := match(p, q)
 	return c
 }
 
@@ -124,8 +195,10 @@ type measure struct {
 	nA, nB     int
 }
 
+// compare indexes a: the article being matched, verified against many.
 func compare(a, b *profile) measure {
-	return measure{covA: cover(a, b), covB: cover(b, a), nA: len(a.toks), nB: len(b.toks)}
+	covA, covB := match(a, b)
+	return measure{covA: covA, covB: covB, nA: len(a.toks), nB: len(b.toks)}
 }
 
 func frac(n, d int) float64 {

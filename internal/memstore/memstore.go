@@ -163,7 +163,9 @@ func (s *Store) fingerprints(ids []int64) []dedup.StoredFingerprint {
 	var out []dedup.StoredFingerprint
 	for _, id := range ids {
 		if r, ok := s.articles[id]; ok {
-			out = append(out, dedup.StoredFingerprint{ArticleID: id, ClusterID: r.a.ClusterID, PublishedAt: r.a.PublishedAt, IngestedAt: r.a.IngestedAt, Fingerprint: r.fp})
+			fp := r.fp
+			fp.Keys = nil // as dedup.Store.ListFingerprints says
+			out = append(out, dedup.StoredFingerprint{ArticleID: id, ClusterID: r.a.ClusterID, PublishedAt: r.a.PublishedAt, IngestedAt: r.a.IngestedAt, Fingerprint: fp})
 		}
 	}
 	return out

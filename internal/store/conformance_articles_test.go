@@ -149,7 +149,7 @@ func testUint64RoundTrip(t *testing.T, newStore newStoreFunc) {
 		t.Fatalf("ListFingerprints returned %d fingerprints, want 1", len(fps))
 	}
 	want := *na.Fingerprint
-	want.Keys = []uint64{0, 42, 1<<63 - 1, 1 << 63, 1<<63 + 12345, math.MaxUint64}
+	want.Keys = nil // not read back; the postings are checked below
 	if d := diff(want, fps[0].Fingerprint); d != "" {
 		t.Errorf("fingerprint (-want +got):\n%s", d)
 	}
@@ -222,7 +222,7 @@ func testListFingerprints(t *testing.T, newStore newStoreFunc) {
 	var want []dedup.StoredFingerprint
 	for i, r := range res {
 		fp := *[]dedup.NewArticle{a, b}[i].Fingerprint
-		fp.Keys = map[int][]uint64{0: {1, 3, 5}}[i]
+		fp.Keys = nil
 		want = append(want, dedup.StoredFingerprint{ArticleID: r.Article.ID, ClusterID: r.Article.ClusterID,
 			PublishedAt: r.Article.PublishedAt, IngestedAt: r.Article.IngestedAt, Fingerprint: fp})
 	}

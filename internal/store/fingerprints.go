@@ -11,8 +11,7 @@ import (
 
 const listFingerprintsSQL = `
 SELECT a.id, a.cluster_id, a.published_at, a.ingested_at, a.fp_version,
-    a.content_hash, a.simhash, a.tokens, a.features,
-    ARRAY(SELECT k.key FROM article_keys AS k WHERE k.article_id = a.id) AS keys
+    a.content_hash, a.simhash, a.tokens, a.features
 FROM articles AS a
 WHERE a.id = ANY($1)
 ORDER BY a.id`
@@ -27,7 +26,6 @@ type fingerprintRow struct {
 	SimHash     int64      `db:"simhash"`
 	Tokens      int        `db:"tokens"`
 	Features    []byte     `db:"features"`
-	Keys        []int64    `db:"keys"`
 }
 
 func (r fingerprintRow) stored() dedup.StoredFingerprint {
@@ -41,15 +39,14 @@ func (r fingerprintRow) stored() dedup.StoredFingerprint {
 			ContentHash: toUint64(r.ContentHash),
 			SimHash:     toUint64(r.SimHash),
 			Tokens:      r.Tokens,
-			Keys:        keysToUint64(r.Keys),
 			Features:    r.Features,
 		},
 	}
 }
 
 // ListFingerprints returns the stored fingerprints of the given articles in
-// ascending id order; ids that do not exist are left out. Keys come back
-// without duplicates, in ascending order.
+// ascending id order; ids that do not exist are left out. Keys are not read
+// back (see dedup.Store.ListFingerprints).
 func (db *DB) ListFingerprints(ctx context.Context, ids []int64) ([]dedup.StoredFingerprint, error) {
 	fps, err := listFingerprints(ctx, db.pool, ids)
 	if err != nil {

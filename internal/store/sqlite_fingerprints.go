@@ -3,15 +3,13 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 
 	"github.com/newsdedup/newsdedup/internal/dedup"
 )
 
 const liteListFingerprintsSQL = `
 SELECT a.id, a.cluster_id, a.published_at, a.ingested_at, a.fp_version,
-    a.content_hash, a.simhash, a.tokens, a.features,
-    (SELECT json_group_array(k.key) FROM article_keys AS k WHERE k.article_id = a.id) AS keys
+    a.content_hash, a.simhash, a.tokens, a.features
 FROM articles AS a
 WHERE a.id IN (SELECT value FROM json_each(?))
 ORDER BY a.id`
@@ -47,18 +45,12 @@ func scanLiteFingerprint(rows *sql.Rows) (dedup.StoredFingerprint, error) {
 	var s dedup.StoredFingerprint
 	var published sql.NullInt64
 	var ingested, hash, sim int64
-	var keys string
 	err := rows.Scan(&s.ArticleID, &s.ClusterID, &published, &ingested, &s.Fingerprint.Version,
-		&hash, &sim, &s.Fingerprint.Tokens, &s.Fingerprint.Features, &keys)
+		&hash, &sim, &s.Fingerprint.Tokens, &s.Fingerprint.Features)
 	if err != nil {
-		return s, err
-	}
-	var ks []int64
-	if err := json.Unmarshal([]byte(keys), &ks); err != nil {
 		return s, err
 	}
 	s.PublishedAt, s.IngestedAt = fromNullUnixMicro(published), fromUnixMicro(ingested)
 	s.Fingerprint.ContentHash, s.Fingerprint.SimHash = toUint64(hash), toUint64(sim)
-	s.Fingerprint.Keys = keysToUint64(ks)
 	return s, nil
 }
