@@ -81,7 +81,7 @@ func (s *Service) attach(ctx context.Context, tx ClusterTx, clusterOf map[int64]
 		}
 		events = append(events, ev...)
 	}
-	return events, tx.MarkMatched(ctx, n)
+	return events, nil
 }
 
 // evictPartials looks again at the members of the article's new cluster

@@ -222,10 +222,12 @@ func (s *Service) attachBatch(ctx context.Context, batch []*pending) (map[int64]
 	var final map[int64]int64
 	err := s.store.LockClusters(ctx, sortedIDs(ids), func(ctx context.Context, tx ClusterTx, clusterOf map[int64]int64) error {
 		var events []Event
+		var matched []int64
 		for _, b := range batch {
 			if !b.match {
 				continue
 			}
+			matched = append(matched, b.article.ID)
 			m := Member{ArticleID: b.article.ID, PublishedAt: b.article.PublishedAt, IngestedAt: b.article.IngestedAt}
 			ev, err := s.attach(ctx, tx, clusterOf, attachment{member: m, prof: b.p.prof, cands: b.cands, th: s.opts.Thresholds})
 			if err != nil {
@@ -234,6 +236,9 @@ func (s *Service) attachBatch(ctx context.Context, batch []*pending) (map[int64]
 			events = append(events, ev...)
 		}
 		final = clusterOf
+		if err := tx.MarkMatched(ctx, matched); err != nil {
+			return err
+		}
 		return tx.InsertEvents(ctx, events)
 	})
 	return final, err

@@ -72,8 +72,9 @@ type ClusterTx interface {
 	// SetMembers puts each member's article in the cluster with its Via,
 	// Relation and Score.
 	SetMembers(ctx context.Context, clusterID int64, members []Member) error
-	// MarkMatched records that the article's links and cluster are decided.
-	MarkMatched(ctx context.Context, articleID int64) error
+	// MarkMatched records that the articles' links and clusters are
+	// decided; a missing article is an error wrapping ErrNotFound.
+	MarkMatched(ctx context.Context, articleIDs []int64) error
 	// ReplaceArticle overwrites a stored article's content, version,
 	// fingerprint and candidate keys, and marks it unmatched. It does not
 	// touch links or clusters.

@@ -94,8 +94,12 @@ func (t tx) SetMembers(_ context.Context, cid int64, ms []dedup.Member) error {
 	return nil
 }
 
-func (t tx) MarkMatched(_ context.Context, id int64) error {
-	if r, ok := t.s.articles[id]; ok {
+func (t tx) MarkMatched(_ context.Context, ids []int64) error {
+	for _, id := range ids {
+		r, ok := t.s.articles[id]
+		if !ok {
+			return fmt.Errorf("article %d: %w", id, dedup.ErrNotFound)
+		}
 		r.a.Matched = true
 	}
 	return nil

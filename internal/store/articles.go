@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -118,16 +119,26 @@ func externalKey(source, externalID string) string {
 const markMatchedSQL = `
 UPDATE articles
 SET matched = true
-WHERE id = $1`
+WHERE id = ANY($1)`
 
-// MarkMatched records that the article's links and cluster are decided, or
-// returns an error wrapping dedup.ErrNotFound.
-func (c *clusterTx) MarkMatched(ctx context.Context, articleID int64) error {
-	tag, err := c.tx.Exec(ctx, markMatchedSQL, articleID)
-	if err == nil && tag.RowsAffected() == 0 {
+// MarkMatched records that the articles' links and clusters are decided in
+// one statement, or returns an error wrapping dedup.ErrNotFound when one of
+// them is missing.
+func (c *clusterTx) MarkMatched(ctx context.Context, articleIDs []int64) error {
+	ids := distinctIDs(articleIDs)
+	if len(ids) == 0 {
+		return nil
+	}
+	tag, err := c.tx.Exec(ctx, markMatchedSQL, ids)
+	if err == nil && tag.RowsAffected() != int64(len(ids)) {
 		err = dedup.ErrNotFound
 	}
-	return pgErr(fmt.Sprintf("mark article %d matched", articleID), err)
+	return pgErr(fmt.Sprintf("mark %d articles matched", len(ids)), err)
+}
+
+// distinctIDs returns the ids sorted, without repeats.
+func distinctIDs(ids []int64) []int64 {
+	return slices.Compact(slices.Sorted(slices.Values(ids)))
 }
 
 const replaceArticleSQL = `

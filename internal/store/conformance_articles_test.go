@@ -181,7 +181,7 @@ func testNotFound(t *testing.T, newStore newStoreFunc) {
 		{"tx.GetCanonical", inTxCall(ctx, st, func(tx dedup.ClusterTx) error { _, err := tx.GetCanonical(ctx, 404); return err })},
 		{"tx.UpdateCluster", inTxCall(ctx, st, func(tx dedup.ClusterTx) error { return tx.UpdateCluster(ctx, 404, 1, 1) })},
 		{"tx.DeleteCluster", inTxCall(ctx, st, func(tx dedup.ClusterTx) error { return tx.DeleteCluster(ctx, 404) })},
-		{"tx.MarkMatched", inTxCall(ctx, st, func(tx dedup.ClusterTx) error { return tx.MarkMatched(ctx, 404) })},
+		{"tx.MarkMatched", inTxCall(ctx, st, func(tx dedup.ClusterTx) error { return tx.MarkMatched(ctx, []int64{404}) })},
 		{"tx.DeleteArticle", inTxCall(ctx, st, func(tx dedup.ClusterTx) error { return tx.DeleteArticle(ctx, 404) })},
 		{"tx.ReplaceArticle", inTxCall(ctx, st, func(tx dedup.ClusterTx) error {
 			na := newArticle("s", "x")

@@ -163,7 +163,7 @@ func testArticleTx(t *testing.T, newStore newStoreFunc) {
 	a, b := res[0].Article, res[1].Article
 
 	inLock(t, st, []int64{a.ID}, func(ctx context.Context, tx dedup.ClusterTx, _ map[int64]int64) error {
-		return tx.MarkMatched(ctx, a.ID)
+		return tx.MarkMatched(ctx, []int64{a.ID, a.ID})
 	})
 	if got, err := st.GetArticle(ctx, a.ID); err != nil || !got.Matched {
 		t.Fatalf("after MarkMatched: %+v, %v; want Matched", got, err)
@@ -223,7 +223,7 @@ func testLockClustersRollback(t *testing.T, newStore newStoreFunc) {
 		if _, err := tx.InsertCluster(ctx, a.ID); err != nil {
 			return err
 		}
-		if err := tx.MarkMatched(ctx, a.ID); err != nil {
+		if err := tx.MarkMatched(ctx, []int64{a.ID}); err != nil {
 			return err
 		}
 		return errors.Join(tx.DeleteArticle(ctx, a.ID), errStop)

@@ -155,12 +155,23 @@ func jsonIDs(ids []int64) string {
 }
 
 const liteMarkMatchedSQL = `
-UPDATE articles SET matched = 1 WHERE id = ?`
+UPDATE articles SET matched = 1 WHERE id IN (SELECT value FROM json_each(?))`
 
-// MarkMatched records that the article's links and cluster are decided, or
-// returns an error wrapping dedup.ErrNotFound.
-func (c *liteClusterTx) MarkMatched(ctx context.Context, articleID int64) error {
-	return liteExecOne(ctx, c.tx, fmt.Sprintf("mark article %d matched", articleID), liteMarkMatchedSQL, articleID)
+// MarkMatched records that the articles' links and clusters are decided, as
+// DB.MarkMatched does.
+func (c *liteClusterTx) MarkMatched(ctx context.Context, articleIDs []int64) error {
+	ids := distinctIDs(articleIDs)
+	if len(ids) == 0 {
+		return nil
+	}
+	res, err := c.tx.ExecContext(ctx, liteMarkMatchedSQL, jsonIDs(ids))
+	if err == nil {
+		var n int64
+		if n, err = res.RowsAffected(); err == nil && n != int64(len(ids)) {
+			err = dedup.ErrNotFound
+		}
+	}
+	return liteErr(fmt.Sprintf("mark %d articles matched", len(ids)), err)
 }
 
 const liteReplaceArticleSQL = `
