@@ -16,16 +16,33 @@ import (
 //   - a copyright or rights notice.
 // A dateline ("LONDON (Reuters) -") opening a paragraph is skipped by
 // datelineEnd. Furniture stays in Clean; it is only left out of the features.
+// A text that would be furniture throughout (a table of figures, a list) is
+// its own content: then only notices and credits stay marked.
 
 // minProseWords is the fewest words a paragraph needs to count as prose
 // when it does not end like a sentence.
 const minProseWords = 8
 
 func markFurniture(t *Text) {
+	prose := false
 	for i := range t.Paragraphs {
 		p := &t.Paragraphs[i]
 		p.Furniture = isFurniture(t.Clean[p.Start:p.End])
+		prose = prose || !p.Furniture
 	}
+	if prose {
+		return
+	}
+	for i := range t.Paragraphs {
+		p := &t.Paragraphs[i]
+		p.Furniture = isCredit(t.Clean[p.Start:p.End])
+	}
+}
+
+// isCredit reports the furniture that is never content: notices and
+// parenthesised credits.
+func isCredit(p string) bool {
+	return isNotice(p) || strings.HasPrefix(p, "(") && strings.HasSuffix(p, ")")
 }
 
 func isFurniture(p string) bool {
@@ -33,9 +50,7 @@ func isFurniture(p string) bool {
 	switch {
 	case n == 0:
 		return true
-	case isNotice(p):
-		return true
-	case strings.HasPrefix(p, "(") && strings.HasSuffix(p, ")"):
+	case isCredit(p):
 		return true
 	case strings.HasPrefix(p, "By ") && n <= minProseWords && !endsSentence(p):
 		return true

@@ -81,6 +81,19 @@ func TestHardWrapsJoin(t *testing.T) {
 	}
 }
 
+func TestTableIsItsOwnContent(t *testing.T) {
+	table := "Shr 12 cts vs 9 cts\nNet 4.1 mln vs 3.2 mln\nRevs 88.0 mln vs 71.5 mln\n\n(Reporting by Jane Smith)"
+	got := foldedWords(table)
+	want := strings.Fields("shr 12 cts vs 9 cts net 4 1 mln vs 3 2 mln revs 88 0 mln vs 71 5 mln")
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("words of a table = %q, want %q (the credit left out)", got, want)
+	}
+	withProse := "The company reported higher quarterly profit on Tuesday, beating forecasts.\n\n" + table
+	if got := foldedWords(withProse); len(got) != 10 {
+		t.Errorf("words of prose and a table = %q, want the prose's 10 only", got)
+	}
+}
+
 func TestFurniture(t *testing.T) {
 	prose := "The minister said the talks would continue next week in Geneva with all parties."
 	tests := []struct {
