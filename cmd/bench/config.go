@@ -48,6 +48,10 @@ type Config struct {
 	Server      string // server binary; empty builds ./cmd/server
 	Batch       int
 	LoadWorkers int
+	// ScaleDB, when set, is a database that already holds the first
+	// Sizes[0] articles of Corpus (loaded by cmd/backfill, say): scale
+	// measures it instead of bulk-loading a fresh one to that size.
+	ScaleDB string
 
 	// plot
 	Docs string
@@ -98,6 +102,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 	str(&c.Server, "server", "DEDUP_BENCH_SERVER", "", "scale: server `binary`; empty builds ./cmd/server")
 	str(&batch, "batch", "DEDUP_BENCH_BATCH", "500", "scale: articles per bulk-load request")
 	str(&workers, "load-workers", "DEDUP_BENCH_LOAD_WORKERS", "2", "scale: bulk-load requests in flight")
+	str(&c.ScaleDB, "scale-db", "DEDUP_BENCH_SCALE_DB", "", "scale: Postgres `URL` of a database already holding the first of -sizes articles of -corpus (e.g. from cmd/backfill); measured as it is, never dropped")
 	str(&c.Docs, "docs", "DEDUP_BENCH_DOCS", "docs", "plot: `directory` the PNGs go to")
 	if err := fs.Parse(args); err != nil {
 		return nil, err

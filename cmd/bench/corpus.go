@@ -107,6 +107,16 @@ func (c *corpusReader) take(n int) ([]doc, error) {
 }
 
 // putBack makes docs the next ones take returns.
+// skip reads past the next n docs.
+func (c *corpusReader) skip(n int) error {
+	for range n {
+		if _, err := c.next(); err != nil {
+			return fmt.Errorf("%s: skip %d docs: %w", c.path, n, err)
+		}
+	}
+	return nil
+}
+
 func (c *corpusReader) putBack(docs []doc) {
 	c.back = append(append([]doc(nil), docs...), c.back...)
 }

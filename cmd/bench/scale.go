@@ -29,7 +29,8 @@ type scaleResult struct {
 // load phases against it, two per rate.
 type scaleStep struct {
 	Size        int         `json:"size"`
-	Loaded      int         `json:"loaded"` // articles the bulk load sent to reach Size
+	Loaded      int         `json:"loaded"`              // articles the bulk load sent to reach Size
+	Preloaded   bool        `json:"preloaded,omitempty"` // the database held Size articles already (-scale-db)
 	LoadSeconds float64     `json:"load_seconds"`
 	LoadCPUms   float64     `json:"load_cpu_ms_per_article"` // server + Postgres CPU
 	LoadSrvms   float64     `json:"load_server_cpu_ms_per_article"`
@@ -71,7 +72,12 @@ func runScale(ctx context.Context, cfg *Config, stdout, stderr io.Writer) (err e
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	db, err := pgtemp.Create(ctx, cfg.PGURL, "newsdedup_bench_scale")
+	var db *pgtemp.DB
+	if cfg.ScaleDB != "" {
+		db, err = pgtemp.Existing(cfg.ScaleDB)
+	} else {
+		db, err = pgtemp.Create(ctx, cfg.PGURL, "newsdedup_bench_scale")
+	}
 	if err != nil {
 		return err
 	}
@@ -95,6 +101,13 @@ func runScale(ctx context.Context, cfg *Config, stdout, stderr io.Writer) (err e
 	defer corpus.Close()
 	res := &scaleResult{Started: time.Now().UTC(), Machine: machine(), Rates: cfg.Rates, Duration: cfg.Duration.String(), Batch: cfg.Batch}
 	stored := 0
+	if cfg.ScaleDB != "" {
+		// The database holds the corpus up to the first size already.
+		stored = cfg.Sizes[0]
+		if err := corpus.skip(stored); err != nil {
+			return err
+		}
+	}
 	for _, size := range cfg.Sizes {
 		step, err := scaleStepRun(ctx, cfg, srv, db, corpus, stored, size, stderr)
 		if err != nil {
@@ -121,22 +134,30 @@ func runScale(ctx context.Context, cfg *Config, stdout, stderr io.Writer) (err e
 // then more checked. The checked ones are put back, so the next step's
 // bulk load stores them.
 func scaleStepRun(ctx context.Context, cfg *Config, srv *server, db *pgtemp.DB, corpus *corpusReader, stored, size int, stderr io.Writer) (*scaleStep, error) {
-	step := &scaleStep{Size: size}
+	step := &scaleStep{Size: size, Preloaded: size == stored}
 	cpu0 := srv.cpu(db.Name)
 	start := time.Now()
 	loadCtx, cancel := context.WithTimeout(ctx, cfg.Timeout)
-	rejected, err := bulkLoad(loadCtx, srv, corpus, size-stored, cfg.Batch, cfg.LoadWorkers, stderr)
-	cancel()
-	if err != nil {
-		return nil, fmt.Errorf("bulk load to %d: %w", size, err)
+	if !step.Preloaded {
+		rejected, err := bulkLoad(loadCtx, srv, corpus, size-stored, cfg.Batch, cfg.LoadWorkers, stderr)
+		if err != nil {
+			cancel()
+			return nil, fmt.Errorf("bulk load to %d: %w", size, err)
+		}
+		step.Loaded, step.Rejected, step.LoadSeconds = size-stored, rejected, time.Since(start).Seconds()
+		sv, pg := srv.cpu(db.Name).since(cpu0).msPer(step.Loaded)
+		step.LoadCPUms, step.LoadSrvms = sv+pg, sv
 	}
-	step.Loaded, step.Rejected, step.LoadSeconds = size-stored, rejected, time.Since(start).Seconds()
-	sv, pg := srv.cpu(db.Name).since(cpu0).msPer(step.Loaded)
-	step.LoadCPUms, step.LoadSrvms = sv+pg, sv
+	cancel()
+	var err error
 	if step.DBBytes, err = databaseSize(ctx, db.URL); err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(stderr, "bench: scale: %s stored (bulk load %.0f articles/s)\n", fmtCount(int64(size)), float64(step.Loaded)/step.LoadSeconds)
+	if step.Preloaded {
+		fmt.Fprintf(stderr, "bench: scale: %s stored before the run\n", fmtCount(int64(size)))
+	} else {
+		fmt.Fprintf(stderr, "bench: scale: %s stored (bulk load %.0f articles/s)\n", fmtCount(int64(size)), float64(step.Loaded)/step.LoadSeconds)
+	}
 	var checked []doc
 	for _, rate := range cfg.Rates {
 		n := int(rate * cfg.Duration.Seconds())
@@ -218,6 +239,9 @@ func scaleTable(res *scaleResult) *table {
 				rss = fmtMiB(s.ServerRSS) + " (" + fmtMiB(s.ServerHWM) + ")"
 				if s.LoadSeconds > 0 {
 					load = fmtRate(float64(s.Loaded) / s.LoadSeconds)
+				}
+				if s.Preloaded {
+					load, loadCPU = "preloaded", dash
 				}
 			}
 			t.add(size, load, loadCPU, fmt.Sprintf("%g/s", ph.Rate),

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/url"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -45,8 +46,26 @@ func Create(ctx context.Context, adminURL, prefix string) (*DB, error) {
 	return &DB{Name: name, URL: u.String(), adminURL: adminURL}, nil
 }
 
-// Drop drops the database, closing any connection still open to it.
+// Existing describes a database that is not this package's to drop: Drop
+// leaves it alone.
+func Existing(dbURL string) (*DB, error) {
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		return nil, fmt.Errorf("parse database URL: %w", err)
+	}
+	name := strings.TrimPrefix(u.Path, "/")
+	if name == "" {
+		return nil, fmt.Errorf("database URL %s names no database", u.Redacted())
+	}
+	return &DB{Name: name, URL: dbURL}, nil
+}
+
+// Drop drops the database, closing any connection still open to it. A
+// database from Existing is kept.
 func (d *DB) Drop(ctx context.Context) error {
+	if d.adminURL == "" {
+		return nil
+	}
 	conn, err := pgx.Connect(ctx, d.adminURL)
 	if err != nil {
 		return err
