@@ -18,10 +18,13 @@ import (
 const maxAttempts = 5
 
 // backfiller buffers fingerprinted articles and writes them a batch at a
-// time: one insert transaction and one cluster transaction
-// (dedup.Service.IngestPrepared), then the checkpoint, so that the
-// checkpoint never runs ahead of what is stored. Rejects are written to
-// the reject file with the batch they were read among.
+// time: one insert transaction and matching (dedup.Service.StoreAndMatch),
+// one cluster transaction (Attach), then the checkpoint, so that the
+// checkpoint never runs ahead of what is stored. The two halves form a
+// pipeline: a batch is stored and matched while the one before it is
+// attached (see StoreAndMatch for why that decides as one at a time would).
+// Rejects are written to the reject file with the batch they were read
+// among, before its checkpoint.
 type backfiller struct {
 	svc     *dedup.Service  // nil for a dry run
 	cps     checkpointStore // nil when the run cannot resume
@@ -40,9 +43,25 @@ type backfiller struct {
 	consumed int64            // records added since the last flush
 	records  int64            // records before this run, from the checkpoint
 
+	inflight *flight // the batch being attached, if any
+
 	stats    stats
 	start    time.Time
 	finished bool
+}
+
+// flight is a stored and matched batch on its way through Attach, with
+// what completing it needs.
+type flight struct {
+	batch    []*dedup.Prepared
+	pos      []archive.Position
+	rejected []*archive.RejectError
+	last     archive.Position
+	consumed int64
+
+	done  chan struct{} // closed when items and err are set
+	items []dedup.BatchItem
+	err   error
 }
 
 // add takes one record through the pipeline and flushes a full batch.
@@ -63,16 +82,56 @@ func (b *backfiller) add(ctx context.Context, it *item) error {
 	return b.flush(ctx)
 }
 
-// flush writes the buffered articles and rejects and commits the position
-// of the last record added.
+// flush stores and matches the buffered articles, completes the batch
+// before them (see settle), and starts attaching them in the background.
+// A dry run completes each batch at once.
 func (b *backfiller) flush(ctx context.Context) error {
 	if b.consumed == 0 {
 		return nil
 	}
-	if err := b.ingest(ctx); err != nil {
+	f := &flight{batch: b.batch, pos: b.pos, rejected: b.rejected, last: b.last, consumed: b.consumed, done: make(chan struct{})}
+	b.batch, b.pos, b.rejected, b.consumed = nil, nil, nil, 0
+	if b.svc == nil {
+		b.stats.countDry(f.batch)
+		close(f.done)
+		return b.complete(ctx, f)
+	}
+	mb, err := b.storeAndMatch(ctx, f)
+	if err != nil {
+		return errors.Join(err, b.settle(ctx))
+	}
+	if err := b.settle(ctx); err != nil {
+		// This batch stays stored and matched but unattached, which a
+		// resumed run recognizes and finishes.
 		return err
 	}
-	for _, r := range b.rejected {
+	b.inflight = f
+	go func() {
+		defer close(f.done)
+		f.items, f.err = b.attach(ctx, f, mb)
+	}()
+	return nil
+}
+
+// settle waits for the batch being attached and completes it.
+func (b *backfiller) settle(ctx context.Context) error {
+	f := b.inflight
+	if f == nil {
+		return nil
+	}
+	b.inflight = nil
+	<-f.done
+	if f.err != nil {
+		return f.err
+	}
+	b.tally(f)
+	return b.complete(ctx, f)
+}
+
+// complete writes a stored batch's rejects and commits the position of its
+// last record.
+func (b *backfiller) complete(ctx context.Context, f *flight) error {
+	for _, r := range f.rejected {
 		if err := b.rejects.Write(r); err != nil {
 			return err
 		}
@@ -82,9 +141,9 @@ func (b *backfiller) flush(ctx context.Context) error {
 	if err := b.rejects.Flush(); err != nil {
 		return err
 	}
-	b.records += b.consumed
+	b.records += f.consumed
 	if b.cps != nil {
-		c, err := newCheckpoint(b.inputs, b.last, b.records)
+		c, err := newCheckpoint(b.inputs, f.last, b.records)
 		if err != nil {
 			return err
 		}
@@ -92,31 +151,59 @@ func (b *backfiller) flush(ctx context.Context) error {
 			return err
 		}
 	}
-	b.stats.read += b.consumed
-	b.stats.rejected += int64(len(b.rejected))
-	b.prog.Add(b.consumed)
-	b.batch, b.pos, b.rejected, b.consumed = b.batch[:0], b.pos[:0], b.rejected[:0], 0
+	b.stats.read += f.consumed
+	b.stats.rejected += int64(len(f.rejected))
+	b.prog.Add(f.consumed)
 	return nil
 }
 
-// ingest stores the batch, or for a dry run only counts it.
-func (b *backfiller) ingest(ctx context.Context) error {
-	if len(b.batch) == 0 {
-		return nil
+// storeAndMatch runs the first half of a batch, retrying while the store
+// is unavailable: the store recognizes what a failed try already stored.
+func (b *backfiller) storeAndMatch(ctx context.Context, f *flight) (*dedup.MatchedBatch, error) {
+	var mb *dedup.MatchedBatch
+	err := b.withRetry(ctx, f, func() error {
+		var err error
+		mb, err = b.svc.StoreAndMatch(ctx, f.batch)
+		return err
+	})
+	return mb, err
+}
+
+// attach runs the second half of a batch. When the store was unavailable
+// it retries the whole batch: storing again finds the articles and matches
+// those whose attach did not commit.
+func (b *backfiller) attach(ctx context.Context, f *flight, mb *dedup.MatchedBatch) ([]dedup.BatchItem, error) {
+	items, err := b.svc.Attach(ctx, mb, false)
+	if err == nil || !errors.Is(err, dedup.ErrUnavailable) {
+		if err != nil {
+			err = fmt.Errorf("store batch ending at %s: %w", f.last, err)
+		}
+		return items, err
 	}
-	if b.svc == nil {
-		b.stats.countDry(b.batch)
-		return nil
+	b.logger.Warn("store unavailable; retrying the batch", "error", err, "attempt", 1, "wait", b.retry)
+	if err := sleep(ctx, b.retry); err != nil {
+		return nil, err
 	}
+	err = b.withRetry(ctx, f, func() error {
+		var err error
+		items, err = b.svc.IngestPrepared(ctx, f.batch, false)
+		return err
+	})
+	return items, err
+}
+
+// withRetry calls try until it succeeds, fails with an error other than
+// dedup.ErrUnavailable, or has failed maxAttempts times, waiting longer
+// after each failure.
+func (b *backfiller) withRetry(ctx context.Context, f *flight, try func() error) error {
 	wait := b.retry
 	for attempt := 1; ; attempt++ {
-		items, err := b.svc.IngestPrepared(ctx, b.batch, false)
+		err := try()
 		if err == nil {
-			b.tally(items)
 			return nil
 		}
 		if !errors.Is(err, dedup.ErrUnavailable) || attempt == maxAttempts {
-			return fmt.Errorf("store batch ending at %s: %w", b.last, err)
+			return fmt.Errorf("store batch ending at %s: %w", f.last, err)
 		}
 		b.logger.Warn("store unavailable; retrying the batch", "error", err, "attempt", attempt, "wait", wait)
 		if err := sleep(ctx, wait); err != nil {
@@ -129,10 +216,10 @@ func (b *backfiller) ingest(ctx context.Context) error {
 // tally counts a stored batch's outcomes. An article whose item carries an
 // error (none do today: IngestPrepared takes prepared articles) is
 // rejected with its position.
-func (b *backfiller) tally(items []dedup.BatchItem) {
-	for i, it := range items {
+func (b *backfiller) tally(f *flight) {
+	for i, it := range f.items {
 		if it.Err != nil {
-			b.rejected = append(b.rejected, &archive.RejectError{Pos: b.pos[i], Reason: ReasonInvalidArticle, Err: it.Err})
+			f.rejected = append(f.rejected, &archive.RejectError{Pos: f.pos[i], Reason: ReasonInvalidArticle, Err: it.Err})
 			continue
 		}
 		b.stats.countResult(it.Result)
@@ -155,6 +242,9 @@ func (b *backfiller) finish(ctx context.Context, msg string) error {
 		return nil
 	}
 	err := b.flush(ctx)
+	if err == nil {
+		err = b.settle(ctx)
+	}
 	if err != nil {
 		msg = msgFailed
 	}
@@ -165,6 +255,12 @@ func (b *backfiller) finish(ctx context.Context, msg string) error {
 // abort stops the progress display and logs the summary without writing
 // what is buffered, after a store error.
 func (b *backfiller) abort() {
+	if f := b.inflight; f != nil {
+		// Let the attach end; its batch is stored but not checkpointed,
+		// which a resumed run recognizes.
+		<-f.done
+		b.inflight = nil
+	}
 	if !b.finished {
 		b.stop(msgFailed)
 	}

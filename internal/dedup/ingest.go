@@ -27,8 +27,28 @@ type pending struct {
 // at once through different connections always see each other, and
 // LockClusters serializes the cluster changes they make.
 func (s *Service) IngestPrepared(ctx context.Context, ps []*Prepared, withClusters bool) ([]BatchItem, error) {
+	mb, err := s.StoreAndMatch(ctx, ps)
+	if err != nil {
+		return nil, err
+	}
+	return s.Attach(ctx, mb, withClusters)
+}
+
+// MatchedBatch is a batch that StoreAndMatch has stored and matched,
+// waiting for Attach.
+type MatchedBatch struct {
+	batch []*pending
+}
+
+// StoreAndMatch is the first half of IngestPrepared: it stores the batch
+// and matches each article against what was stored before it. Matching
+// reads only fingerprints and keys, which Attach never changes, so a bulk
+// loader may store and match the next batch while the previous one is
+// attached (a two-stage pipeline), as long as it attaches the batches in
+// the order it stored them.
+func (s *Service) StoreAndMatch(ctx context.Context, ps []*Prepared) (*MatchedBatch, error) {
 	if len(ps) == 0 {
-		return nil, nil
+		return &MatchedBatch{}, nil
 	}
 	batch, err := s.insert(ctx, ps)
 	if err != nil {
@@ -37,11 +57,20 @@ func (s *Service) IngestPrepared(ctx context.Context, ps []*Prepared, withCluste
 	if err := s.matchBatch(ctx, batch); err != nil {
 		return nil, err
 	}
-	clusterOf, err := s.attachBatch(ctx, batch)
+	return &MatchedBatch{batch: batch}, nil
+}
+
+// Attach is the second half of IngestPrepared: it records the links and
+// clusters of a matched batch in one cluster transaction.
+func (s *Service) Attach(ctx context.Context, mb *MatchedBatch, withClusters bool) ([]BatchItem, error) {
+	if len(mb.batch) == 0 {
+		return nil, nil
+	}
+	clusterOf, err := s.attachBatch(ctx, mb.batch)
 	if err != nil {
 		return nil, err
 	}
-	return s.results(ctx, batch, clusterOf, withClusters)
+	return s.results(ctx, mb.batch, clusterOf, withClusters)
 }
 
 func (s *Service) insert(ctx context.Context, ps []*Prepared) ([]*pending, error) {
