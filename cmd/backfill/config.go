@@ -6,13 +6,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"runtime"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/newsdedup/newsdedup/internal/archive"
+	"github.com/newsdedup/newsdedup/internal/envflag"
 )
 
 // Config is every setting of one backfill run. Each is a flag whose default
@@ -64,27 +63,27 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	c := &Config{}
 	var format, columns string
 	var maxRecord int64
-	e := envFlags{fs: fs, getenv: getenv}
-	e.string(&c.DatabaseURL, "database-url", "DATABASE_URL", "", "Postgres `URL`; when empty, the embedded store in -data-dir is used")
-	e.string(&c.DataDir, "data-dir", "DEDUP_DATA_DIR", "./data", "`directory` of the embedded store (used when -database-url is empty)")
-	e.bool(&c.Migrate, "migrate", "DEDUP_MIGRATE", true, "apply pending migrations at start; when false, refuse to run on an outdated schema")
-	e.int(&c.BatchSize, "batch-size", "DEDUP_BACKFILL_BATCH_SIZE", 200, "articles per store transaction and checkpoint")
-	e.int(&c.Workers, "workers", "DEDUP_BACKFILL_WORKERS", runtime.GOMAXPROCS(0), "fingerprinting goroutines")
-	e.string(&c.Checkpoint, "checkpoint", "DEDUP_BACKFILL_CHECKPOINT", "", "checkpoint `name` (default: derived from the inputs' absolute paths)")
-	e.bool(&c.Restart, "restart", "DEDUP_BACKFILL_RESTART", false, "ignore the stored checkpoint and read the inputs from the start")
-	e.string(&c.StartAfter, "start-after", "DEDUP_BACKFILL_START_AFTER", "", "skip the records up to and including `FILE:LINE` (or FILE, a file of a tree), whatever the checkpoint says")
-	e.bool(&c.DryRun, "dry-run", "DEDUP_BACKFILL_DRY_RUN", false, "read and fingerprint only: report counts, write nothing to the store")
-	e.string(&c.Rejects, "rejects", "DEDUP_BACKFILL_REJECTS", "", "`file` to append rejected records to (file, line, reason, detail; tab-separated)")
-	e.string(&format, "format", "DEDUP_BACKFILL_FORMAT", "", "input `format` for every input: jsonl, ninjs, csv or dir (default: by extension)")
-	e.string(&c.Source, "source", "DEDUP_BACKFILL_SOURCE", "", "`source` of records that name none (a tree's default is its directory name)")
-	e.string(&columns, "csv-columns", "DEDUP_BACKFILL_CSV_COLUMNS", "", "CSV column `mapping` field=column,...; fields: external_id, url, title, body, format, source, published_at, language, version")
-	e.int64(&maxRecord, "max-record", "DEDUP_BACKFILL_MAX_RECORD_BYTES", archive.DefaultMaxRecordBytes, "longest record in `bytes`; longer ones are rejected")
-	e.duration(&c.Progress, "progress", "DEDUP_BACKFILL_PROGRESS", 10*time.Second, "`interval` between progress log lines when stdout is not a terminal")
-	e.level(&c.LogLevel, "log-level", "DEDUP_LOG_LEVEL", slog.LevelInfo, "log `level`: debug, info, warn or error")
-	e.string(&c.LogFormat, "log-format", "DEDUP_LOG_FORMAT", "text", "log `format`: text or json")
-	e.string(&c.CPUProfile, "cpuprofile", "DEDUP_BACKFILL_CPUPROFILE", "", "write a CPU profile of the run to `file` (for go tool pprof)")
-	if e.err != nil {
-		return nil, e.err
+	e := envflag.New(fs, getenv)
+	e.String(&c.DatabaseURL, "database-url", "DATABASE_URL", "", "Postgres `URL`; when empty, the embedded store in -data-dir is used")
+	e.String(&c.DataDir, "data-dir", "DEDUP_DATA_DIR", "./data", "`directory` of the embedded store (used when -database-url is empty)")
+	e.Bool(&c.Migrate, "migrate", "DEDUP_MIGRATE", true, "apply pending migrations at start; when false, refuse to run on an outdated schema")
+	e.Int(&c.BatchSize, "batch-size", "DEDUP_BACKFILL_BATCH_SIZE", 200, "articles per store transaction and checkpoint")
+	e.Int(&c.Workers, "workers", "DEDUP_BACKFILL_WORKERS", runtime.GOMAXPROCS(0), "fingerprinting goroutines")
+	e.String(&c.Checkpoint, "checkpoint", "DEDUP_BACKFILL_CHECKPOINT", "", "checkpoint `name` (default: derived from the inputs' absolute paths)")
+	e.Bool(&c.Restart, "restart", "DEDUP_BACKFILL_RESTART", false, "ignore the stored checkpoint and read the inputs from the start")
+	e.String(&c.StartAfter, "start-after", "DEDUP_BACKFILL_START_AFTER", "", "skip the records up to and including `FILE:LINE` (or FILE, a file of a tree), whatever the checkpoint says")
+	e.Bool(&c.DryRun, "dry-run", "DEDUP_BACKFILL_DRY_RUN", false, "read and fingerprint only: report counts, write nothing to the store")
+	e.String(&c.Rejects, "rejects", "DEDUP_BACKFILL_REJECTS", "", "`file` to append rejected records to (file, line, reason, detail; tab-separated)")
+	e.String(&format, "format", "DEDUP_BACKFILL_FORMAT", "", "input `format` for every input: jsonl, ninjs, csv or dir (default: by extension)")
+	e.String(&c.Source, "source", "DEDUP_BACKFILL_SOURCE", "", "`source` of records that name none (a tree's default is its directory name)")
+	e.String(&columns, "csv-columns", "DEDUP_BACKFILL_CSV_COLUMNS", "", "CSV column `mapping` field=column,...; fields: external_id, url, title, body, format, source, published_at, language, version")
+	e.Int64(&maxRecord, "max-record", "DEDUP_BACKFILL_MAX_RECORD_BYTES", archive.DefaultMaxRecordBytes, "longest record in `bytes`; longer ones are rejected")
+	e.Duration(&c.Progress, "progress", "DEDUP_BACKFILL_PROGRESS", 10*time.Second, "`interval` between progress log lines when stdout is not a terminal")
+	e.Level(&c.LogLevel, "log-level", "DEDUP_LOG_LEVEL", slog.LevelInfo, "log `level`: debug, info, warn or error")
+	e.String(&c.LogFormat, "log-format", "DEDUP_LOG_FORMAT", "text", "log `format`: text or json")
+	e.String(&c.CPUProfile, "cpuprofile", "DEDUP_BACKFILL_CPUPROFILE", "", "write a CPU profile of the run to `file` (for go tool pprof)")
+	if err := e.Err(); err != nil {
+		return nil, err
 	}
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -174,7 +173,7 @@ func parseColumns(s string) (map[string]string, error) {
 func (c *Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("inputs", strings.Join(c.Inputs, " ")),
-		slog.String("database_url", redactURL(c.DatabaseURL)),
+		slog.String("database_url", envflag.RedactURL(c.DatabaseURL)),
 		slog.String("data_dir", c.DataDir),
 		slog.Int("batch_size", c.BatchSize),
 		slog.Int("workers", c.Workers),
@@ -187,103 +186,4 @@ func (c *Config) LogValue() slog.Value {
 		slog.String("source", c.Source),
 		slog.Int("max_record_bytes", c.MaxRecordBytes),
 	)
-}
-
-const redacted = "[redacted]"
-
-// redactURL hides the password of a database URL. A keyword/value DSN
-// ("host=... password=...") is hidden whole, since it cannot be taken apart
-// as safely.
-func redactURL(s string) string {
-	if s == "" {
-		return ""
-	}
-	u, err := url.Parse(s)
-	if err != nil || u.Scheme == "" {
-		return redacted
-	}
-	q := u.Query()
-	if q.Has("password") {
-		q.Set("password", "xxxxx")
-		u.RawQuery = q.Encode()
-	}
-	return u.Redacted()
-}
-
-// envFlags defines flags whose defaults come from environment variables. A
-// malformed variable is kept in err, so that it fails as fast as a bad flag.
-type envFlags struct {
-	fs     *flag.FlagSet
-	getenv func(string) string
-	err    error
-}
-
-func (e *envFlags) usage(env, text string) string {
-	return text + " (env " + env + ")"
-}
-
-func (e *envFlags) string(p *string, name, env, def, usage string) {
-	if v := e.getenv(env); v != "" {
-		def = v
-	}
-	e.fs.StringVar(p, name, def, e.usage(env, usage))
-}
-
-func (e *envFlags) int(p *int, name, env string, def int, usage string) {
-	if v := e.getenv(env); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			e.fail(fmt.Errorf("%s=%q is not an integer", env, v))
-		}
-		def = n
-	}
-	e.fs.IntVar(p, name, def, e.usage(env, usage))
-}
-
-func (e *envFlags) int64(p *int64, name, env string, def int64, usage string) {
-	if v := e.getenv(env); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			e.fail(fmt.Errorf("%s=%q is not an integer", env, v))
-		}
-		def = n
-	}
-	e.fs.Int64Var(p, name, def, e.usage(env, usage))
-}
-
-func (e *envFlags) bool(p *bool, name, env string, def bool, usage string) {
-	if v := e.getenv(env); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			e.fail(fmt.Errorf("%s=%q is not a boolean", env, v))
-		}
-		def = b
-	}
-	e.fs.BoolVar(p, name, def, e.usage(env, usage))
-}
-
-func (e *envFlags) duration(p *time.Duration, name, env string, def time.Duration, usage string) {
-	if v := e.getenv(env); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			e.fail(fmt.Errorf("%s=%q is not a duration", env, v))
-		}
-		def = d
-	}
-	e.fs.DurationVar(p, name, def, e.usage(env, usage))
-}
-
-func (e *envFlags) level(p *slog.Level, name, env string, def slog.Level, usage string) {
-	if v := e.getenv(env); v != "" {
-		if err := def.UnmarshalText([]byte(v)); err != nil {
-			e.fail(fmt.Errorf("%s=%q is not a log level", env, v))
-		}
-	}
-	e.fs.TextVar(p, name, def, e.usage(env, usage))
-}
-
-func (e *envFlags) fail(err error) {
-	if e.err == nil {
-		e.err = err
-	}
 }

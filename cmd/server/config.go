@@ -8,12 +8,11 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
-	"net/url"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/newsdedup/newsdedup/internal/envflag"
 	"github.com/newsdedup/newsdedup/internal/webhooks"
 )
 
@@ -79,21 +78,21 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	c := &Config{}
 	var tokenFile, proxies string
 	var hook hookFlags
-	e := envFlags{fs: fs, getenv: getenv}
-	e.string(&c.Addr, "addr", "DEDUP_ADDR", "127.0.0.1:8080", "`address` to listen on")
-	e.string(&c.DatabaseURL, "database-url", "DATABASE_URL", "", "Postgres `URL`; when empty, the embedded store in -data-dir is used")
-	e.string(&c.DataDir, "data-dir", "DEDUP_DATA_DIR", "./data", "`directory` of the embedded store (used when -database-url is empty)")
-	e.int64(&c.MaxBodyBytes, "max-body", "DEDUP_MAX_BODY_BYTES", 2<<20, "largest request body, and article body in a batch, in `bytes`")
-	e.int64(&c.MaxBatchBytes, "max-batch-body", "DEDUP_MAX_BATCH_BYTES", 64<<20, "largest batch request body in `bytes`")
-	e.string(&c.APIToken, "api-token", "DEDUP_API_TOKEN", "", "bearer `token` required on write endpoints; prefer the env var or -api-token-file, as flags show in ps")
-	e.string(&tokenFile, "api-token-file", "DEDUP_API_TOKEN_FILE", "", "`file` holding the API token")
-	e.level(&c.LogLevel, "log-level", "DEDUP_LOG_LEVEL", slog.LevelInfo, "log `level`: debug, info, warn or error")
-	e.string(&c.LogFormat, "log-format", "DEDUP_LOG_FORMAT", "text", "log `format`: text or json")
-	e.bool(&c.Migrate, "migrate", "DEDUP_MIGRATE", true, "apply pending migrations at start; when false, refuse to start on an outdated schema")
-	e.string(&proxies, "trusted-proxies", "DEDUP_TRUSTED_PROXIES", "", "comma-separated `CIDRs` of reverse proxies whose X-Forwarded-For is trusted")
-	hook.define(&e, c)
-	if e.err != nil {
-		return nil, "", e.err
+	e := envflag.New(fs, getenv)
+	e.String(&c.Addr, "addr", "DEDUP_ADDR", "127.0.0.1:8080", "`address` to listen on")
+	e.String(&c.DatabaseURL, "database-url", "DATABASE_URL", "", "Postgres `URL`; when empty, the embedded store in -data-dir is used")
+	e.String(&c.DataDir, "data-dir", "DEDUP_DATA_DIR", "./data", "`directory` of the embedded store (used when -database-url is empty)")
+	e.Int64(&c.MaxBodyBytes, "max-body", "DEDUP_MAX_BODY_BYTES", 2<<20, "largest request body, and article body in a batch, in `bytes`")
+	e.Int64(&c.MaxBatchBytes, "max-batch-body", "DEDUP_MAX_BATCH_BYTES", 64<<20, "largest batch request body in `bytes`")
+	e.String(&c.APIToken, "api-token", "DEDUP_API_TOKEN", "", "bearer `token` required on write endpoints; prefer the env var or -api-token-file, as flags show in ps")
+	e.String(&tokenFile, "api-token-file", "DEDUP_API_TOKEN_FILE", "", "`file` holding the API token")
+	e.Level(&c.LogLevel, "log-level", "DEDUP_LOG_LEVEL", slog.LevelInfo, "log `level`: debug, info, warn or error")
+	e.String(&c.LogFormat, "log-format", "DEDUP_LOG_FORMAT", "text", "log `format`: text or json")
+	e.Bool(&c.Migrate, "migrate", "DEDUP_MIGRATE", true, "apply pending migrations at start; when false, refuse to start on an outdated schema")
+	e.String(&proxies, "trusted-proxies", "DEDUP_TRUSTED_PROXIES", "", "comma-separated `CIDRs` of reverse proxies whose X-Forwarded-For is trusted")
+	hook.define(e, c)
+	if err := e.Err(); err != nil {
+		return nil, "", err
 	}
 	if err := fs.Parse(args); err != nil {
 		return nil, "", err
@@ -180,7 +179,7 @@ func parseProxies(s string) ([]string, error) {
 func (c *Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("addr", c.Addr),
-		slog.String("database_url", redactURL(c.DatabaseURL)),
+		slog.String("database_url", envflag.RedactURL(c.DatabaseURL)),
 		slog.String("data_dir", c.DataDir),
 		slog.Int64("max_body_bytes", c.MaxBodyBytes),
 		slog.Int64("max_batch_bytes", c.MaxBatchBytes),
@@ -201,108 +200,11 @@ func (c *Config) LogValue() slog.Value {
 	)
 }
 
-const redacted = "[redacted]"
+const redacted = envflag.Redacted
 
 func redact(secret string) string {
 	if secret == "" {
 		return ""
 	}
 	return redacted
-}
-
-// redactURL hides the password of a database URL. A keyword/value DSN
-// ("host=... password=...") is hidden whole, since it cannot be taken apart
-// as safely.
-func redactURL(s string) string {
-	if s == "" {
-		return ""
-	}
-	u, err := url.Parse(s)
-	if err != nil || u.Scheme == "" {
-		return redacted
-	}
-	q := u.Query()
-	if q.Has("password") {
-		q.Set("password", "xxxxx")
-		u.RawQuery = q.Encode()
-	}
-	return u.Redacted()
-}
-
-// envFlags defines flags whose defaults come from environment variables. A
-// malformed variable is kept in err, so that it fails as fast as a bad flag.
-type envFlags struct {
-	fs     *flag.FlagSet
-	getenv func(string) string
-	err    error
-}
-
-func (e *envFlags) usage(env, text string) string {
-	return text + " (env " + env + ")"
-}
-
-func (e *envFlags) string(p *string, name, env, def, usage string) {
-	if v := e.getenv(env); v != "" {
-		def = v
-	}
-	e.fs.StringVar(p, name, def, e.usage(env, usage))
-}
-
-func (e *envFlags) int64(p *int64, name, env string, def int64, usage string) {
-	if v := e.getenv(env); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			e.fail(fmt.Errorf("%s=%q is not an integer", env, v))
-		}
-		def = n
-	}
-	e.fs.Int64Var(p, name, def, e.usage(env, usage))
-}
-
-func (e *envFlags) int(p *int, name, env string, def int, usage string) {
-	if v := e.getenv(env); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			e.fail(fmt.Errorf("%s=%q is not an integer", env, v))
-		}
-		def = n
-	}
-	e.fs.IntVar(p, name, def, e.usage(env, usage))
-}
-
-func (e *envFlags) duration(p *time.Duration, name, env string, def time.Duration, usage string) {
-	if v := e.getenv(env); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			e.fail(fmt.Errorf("%s=%q is not a duration such as 5s or 1m", env, v))
-		}
-		def = d
-	}
-	e.fs.DurationVar(p, name, def, e.usage(env, usage))
-}
-
-func (e *envFlags) bool(p *bool, name, env string, def bool, usage string) {
-	if v := e.getenv(env); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			e.fail(fmt.Errorf("%s=%q is not a boolean", env, v))
-		}
-		def = b
-	}
-	e.fs.BoolVar(p, name, def, e.usage(env, usage))
-}
-
-func (e *envFlags) level(p *slog.Level, name, env string, def slog.Level, usage string) {
-	if v := e.getenv(env); v != "" {
-		if err := def.UnmarshalText([]byte(v)); err != nil {
-			e.fail(fmt.Errorf("%s=%q is not a log level", env, v))
-		}
-	}
-	e.fs.TextVar(p, name, def, e.usage(env, usage))
-}
-
-func (e *envFlags) fail(err error) {
-	if e.err == nil {
-		e.err = err
-	}
 }

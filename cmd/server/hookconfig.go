@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/newsdedup/newsdedup/internal/envflag"
 	"github.com/newsdedup/newsdedup/internal/webhooks"
 )
 
@@ -19,22 +20,22 @@ type hookFlags struct {
 	secret, secretFile, subscribersFile string
 }
 
-func (h *hookFlags) define(e *envFlags, c *Config) {
-	e.string(&h.secret, "hook-secret", "DEDUP_HOOK_SECRET", "",
+func (h *hookFlags) define(e *envflag.Set, c *Config) {
+	e.String(&h.secret, "hook-secret", "DEDUP_HOOK_SECRET", "",
 		"comma-separated whsec_ `secrets` of the ingest hook (several during a rotation); empty disables the hook; prefer the env var or -hook-secret-file")
-	e.string(&h.secretFile, "hook-secret-file", "DEDUP_HOOK_SECRET_FILE", "", "`file` holding the hook secrets, separated by commas or newlines")
-	e.int64(&c.HookMaxBodyBytes, "hook-max-body", "DEDUP_HOOK_MAX_BODY_BYTES", 1<<20, "largest ingest hook request body in `bytes`")
-	e.string(&h.subscribersFile, "subscribers-file", "DEDUP_SUBSCRIBERS_FILE", "",
+	e.String(&h.secretFile, "hook-secret-file", "DEDUP_HOOK_SECRET_FILE", "", "`file` holding the hook secrets, separated by commas or newlines")
+	e.Int64(&c.HookMaxBodyBytes, "hook-max-body", "DEDUP_HOOK_MAX_BODY_BYTES", 1<<20, "largest ingest hook request body in `bytes`")
+	e.String(&h.subscribersFile, "subscribers-file", "DEDUP_SUBSCRIBERS_FILE", "",
 		"JSON `file` listing the receivers of cluster events as [{\"name\", \"url\", \"secret\"}]; none disables them")
-	e.duration(&c.Webhook.PollInterval, "webhook-poll-interval", "DEDUP_WEBHOOK_POLL_INTERVAL", webhooks.DefaultPollInterval,
+	e.Duration(&c.Webhook.PollInterval, "webhook-poll-interval", "DEDUP_WEBHOOK_POLL_INTERVAL", webhooks.DefaultPollInterval,
 		"how often the event worker looks for due deliveries (`duration`)")
-	e.duration(&c.Webhook.Timeout, "webhook-timeout", "DEDUP_WEBHOOK_TIMEOUT", webhooks.DefaultTimeout,
+	e.Duration(&c.Webhook.Timeout, "webhook-timeout", "DEDUP_WEBHOOK_TIMEOUT", webhooks.DefaultTimeout,
 		"time limit of one delivery attempt (`duration`); a claim on a delivery lasts twice as long")
-	e.duration(&c.Webhook.BackoffBase, "webhook-backoff-base", "DEDUP_WEBHOOK_BACKOFF_BASE", webhooks.DefaultBackoffBase,
+	e.Duration(&c.Webhook.BackoffBase, "webhook-backoff-base", "DEDUP_WEBHOOK_BACKOFF_BASE", webhooks.DefaultBackoffBase,
 		"most delay after the first failed attempt (`duration`), doubling with each further failure")
-	e.duration(&c.Webhook.BackoffCap, "webhook-backoff-cap", "DEDUP_WEBHOOK_BACKOFF_CAP", webhooks.DefaultBackoffCap,
+	e.Duration(&c.Webhook.BackoffCap, "webhook-backoff-cap", "DEDUP_WEBHOOK_BACKOFF_CAP", webhooks.DefaultBackoffCap,
 		"most delay between two attempts (`duration`)")
-	e.int(&c.Webhook.MaxAttempts, "webhook-max-attempts", "DEDUP_WEBHOOK_MAX_ATTEMPTS", webhooks.DefaultMaxAttempts,
+	e.Int(&c.Webhook.MaxAttempts, "webhook-max-attempts", "DEDUP_WEBHOOK_MAX_ATTEMPTS", webhooks.DefaultMaxAttempts,
 		"attempts after which a delivery is parked as failed")
 }
 

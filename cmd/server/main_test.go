@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/newsdedup/newsdedup/internal/store"
 )
 
 // required reports whether a missing test dependency (Postgres, ../shared)
@@ -237,8 +239,8 @@ func TestRunMigrate(t *testing.T) {
 
 	t.Run("refuses an outdated schema", func(t *testing.T) {
 		err := run(context.Background(), []string{"-migrate=false"}, envMap(env), io.Discard, io.Discard)
-		if !errors.Is(err, errSchemaOutdated) {
-			t.Errorf("run -migrate=false on an empty database = %v, want errSchemaOutdated", err)
+		if !errors.Is(err, store.ErrSchemaOutdated) {
+			t.Errorf("run -migrate=false on an empty database = %v, want store.ErrSchemaOutdated", err)
 		}
 	})
 	t.Run("migrate command", func(t *testing.T) {
