@@ -44,6 +44,7 @@ type backfiller struct {
 	records  int64            // records before this run, from the checkpoint
 
 	inflight *flight // the batch being attached, if any
+	maint    maintainer
 
 	stats    stats
 	start    time.Time
@@ -154,7 +155,83 @@ func (b *backfiller) complete(ctx context.Context, f *flight) error {
 	b.stats.read += f.consumed
 	b.stats.rejected += int64(len(f.rejected))
 	b.prog.Add(f.consumed)
+	b.maint.add(ctx, f.consumed)
 	return nil
+}
+
+// maintainer runs the store's maintenance in the background every so many
+// records: a bulk load outruns autovacuum, and without a visibility map
+// and statistics the candidate lookups slow down as the tables grow.
+type maintainer struct {
+	st      database // nil for a dry run
+	every   int64    // records between runs; 0 means never
+	logger  *slog.Logger
+	since   int64         // records since the last run started
+	running chan struct{} // closed when the run in progress ends; nil when none
+}
+
+// add counts records and starts a run when enough have passed and none is
+// in progress.
+func (m *maintainer) add(ctx context.Context, records int64) {
+	if m.st == nil || m.every == 0 {
+		return
+	}
+	m.since += records
+	if m.since < m.every || m.busy() {
+		return
+	}
+	m.since = 0
+	m.start(ctx)
+}
+
+func (m *maintainer) busy() bool {
+	if m.running == nil {
+		return false
+	}
+	select {
+	case <-m.running:
+		return false
+	default:
+		return true
+	}
+}
+
+func (m *maintainer) start(ctx context.Context) {
+	done := make(chan struct{})
+	m.running = done
+	go func() {
+		defer close(done)
+		t := time.Now()
+		if err := m.st.Maintain(ctx); err != nil {
+			// Only speed depends on it: go on loading.
+			m.logger.Warn("store maintenance failed", "error", err)
+			return
+		}
+		m.logger.Info("store maintained", "duration", time.Since(t).Round(time.Millisecond))
+	}()
+}
+
+// finish waits for a run in progress and, when records came in since the
+// last run, runs it once more, so the store is left ready for queries.
+func (m *maintainer) finish(ctx context.Context) {
+	if m.st == nil || m.every == 0 {
+		return
+	}
+	if m.running != nil {
+		<-m.running
+	}
+	if m.since > 0 {
+		m.since = 0
+		m.start(ctx)
+		<-m.running
+	}
+}
+
+// wait waits for a run in progress.
+func (m *maintainer) wait() {
+	if m.running != nil {
+		<-m.running
+	}
 }
 
 // storeAndMatch runs the first half of a batch, retrying while the store
@@ -248,6 +325,11 @@ func (b *backfiller) finish(ctx context.Context, msg string) error {
 	if err != nil {
 		msg = msgFailed
 	}
+	if msg == msgFinished {
+		b.maint.finish(ctx)
+	} else {
+		b.maint.wait() // an interrupted run ends quickly
+	}
 	b.stop(msg)
 	return err
 }
@@ -261,6 +343,7 @@ func (b *backfiller) abort() {
 		<-f.done
 		b.inflight = nil
 	}
+	b.maint.wait()
 	if !b.finished {
 		b.stop(msgFailed)
 	}

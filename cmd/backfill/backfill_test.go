@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -225,5 +226,44 @@ func TestStartAfter(t *testing.T) {
 	args = append(append([]string{}, flags...), "-start-after", in+":99", in)
 	if _, err := runBackfill(context.Background(), t, args...); err == nil || !strings.Contains(err.Error(), "no such record") {
 		t.Errorf("-start-after past the end: err = %v, want no such record", err)
+	}
+}
+
+// TestMaintainsTheStore checks that the store's maintenance runs during a
+// load every -maintain-every records and once at the end, on both stores,
+// and that -maintain-every 0 turns it off.
+func TestMaintainsTheStore(t *testing.T) {
+	for _, be := range backends {
+		t.Run(be.name, func(t *testing.T) {
+			dir := t.TempDir()
+			var lines []string
+			for i := range 9 {
+				lines = append(lines, jsonLine(t, map[string]string{"external_id": fmt.Sprint("m", i), "source": "wire", "body": story(uint64(100 + i))}))
+			}
+			input := writeFile(t, filepath.Join(dir, "m.jsonl"), strings.Join(lines, "\n")+"\n")
+			for _, tt := range []struct {
+				every   string
+				atLeast int
+				atMost  int
+			}{
+				// 9 records in batches of 2: runs start after 4 and 8
+				// records unless one is still going, and once at the end.
+				{"4", 2, 3},
+				{"0", 0, 0},
+			} {
+				args := append(append([]string{}, be.new(t)...), "-batch-size", "2", "-maintain-every", tt.every, input)
+				log, err := runBackfill(context.Background(), t, args...)
+				if err != nil {
+					t.Fatalf("backfill -maintain-every %s: %v\n%s", tt.every, err, log)
+				}
+				if got := summary(t, log)["stored"]; got != "9" {
+					t.Errorf("-maintain-every %s: stored = %s, want 9", tt.every, got)
+				}
+				n := strings.Count(log, `msg="store maintained"`)
+				if n < tt.atLeast || n > tt.atMost || strings.Contains(log, "maintenance failed") {
+					t.Errorf("-maintain-every %s: %d maintenance runs, want %d to %d\n%s", tt.every, n, tt.atLeast, tt.atMost, log)
+				}
+			}
+		})
 	}
 }

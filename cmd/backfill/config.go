@@ -44,6 +44,9 @@ type Config struct {
 	LogLevel       slog.Level
 	LogFormat      string
 	CPUProfile     string // file to write a CPU profile to; empty means none
+	// MaintainEvery is how many records pass between two runs of the
+	// store's maintenance (Postgres: VACUUM ANALYZE); 0 means never.
+	MaintainEvery int
 }
 
 // parseConfig parses args (without the program name) into a Config, with
@@ -81,6 +84,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	e.Duration(&c.Progress, "progress", "DEDUP_BACKFILL_PROGRESS", 10*time.Second, "`interval` between progress log lines when stdout is not a terminal")
 	e.Level(&c.LogLevel, "log-level", "DEDUP_LOG_LEVEL", slog.LevelInfo, "log `level`: debug, info, warn or error")
 	e.String(&c.LogFormat, "log-format", "DEDUP_LOG_FORMAT", "text", "log `format`: text or json")
+	e.Int(&c.MaintainEvery, "maintain-every", "DEDUP_BACKFILL_MAINTAIN_EVERY", 100000, "refresh the store's statistics and visibility map (Postgres: VACUUM ANALYZE) every this many `records` and at the end; 0: never")
 	e.String(&c.CPUProfile, "cpuprofile", "DEDUP_BACKFILL_CPUPROFILE", "", "write a CPU profile of the run to `file` (for go tool pprof)")
 	if err := e.Err(); err != nil {
 		return nil, err
@@ -112,6 +116,8 @@ func (c *Config) validate() error {
 		return fmt.Errorf("-batch-size must be in [1, 10000], not %d", c.BatchSize)
 	case c.Workers < 1:
 		return fmt.Errorf("-workers must be positive, not %d", c.Workers)
+	case c.MaintainEvery < 0:
+		return fmt.Errorf("-maintain-every must not be negative, not %d", c.MaintainEvery)
 	case c.MaxRecordBytes < 1:
 		return fmt.Errorf("-max-record must be positive, not %d", c.MaxRecordBytes)
 	case c.Progress <= 0:
@@ -177,6 +183,7 @@ func (c *Config) LogValue() slog.Value {
 		slog.String("data_dir", c.DataDir),
 		slog.Int("batch_size", c.BatchSize),
 		slog.Int("workers", c.Workers),
+		slog.Int("maintain_every", c.MaintainEvery),
 		slog.String("checkpoint", c.Checkpoint),
 		slog.Bool("restart", c.Restart),
 		slog.String("start_after", c.StartAfter),

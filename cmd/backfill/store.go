@@ -13,6 +13,9 @@ import (
 type database interface {
 	dedup.Store
 	checkpointStore
+	// Maintain refreshes statistics (and, on Postgres, the visibility
+	// map) after a stretch of bulk writes.
+	Maintain(ctx context.Context) error
 }
 
 // checkpointStore keeps named resume positions.

@@ -13,20 +13,10 @@ import (
 	"github.com/newsdedup/newsdedup/internal/dedup"
 )
 
-// storeUnderTest is what the conformance suite exercises: dedup.Store plus
-// the concrete methods both stores add, and a test hook.
+// storeUnderTest is what the conformance suite exercises: what the
+// commands use of a store, and a test hook.
 type storeUnderTest interface {
-	dedup.Store
-	ClaimDeliveries(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]Delivery, error)
-	MarkDelivered(ctx context.Context, id int64, at time.Time) error
-	MarkRetry(ctx context.Context, id int64, attempts int, next time.Time, lastErr string) error
-	MarkFailed(ctx context.Context, id int64, attempts int, lastErr string) error
-	ListDeliveries(ctx context.Context, status DeliveryStatus, limit int) ([]Delivery, error)
-	Redeliver(ctx context.Context, id int64) error
-	GetHookReceipt(ctx context.Context, webhookID string) (*HookReceipt, error)
-	InsertHookReceipt(ctx context.Context, r HookReceipt) (*HookReceipt, bool, error)
-	GetCheckpoint(ctx context.Context, name string) (string, error)
-	UpsertCheckpoint(ctx context.Context, name, value string) error
+	Store
 	clusterSizes(ctx context.Context) (map[int64]int, error)
 }
 

@@ -16,6 +16,9 @@ import (
 type Store interface {
 	dedup.Store
 	Ping(ctx context.Context) error
+	// Maintain refreshes statistics (and, on Postgres, the visibility
+	// map) after a stretch of bulk writes.
+	Maintain(ctx context.Context) error
 
 	GetCheckpoint(ctx context.Context, name string) (string, error)
 	UpsertCheckpoint(ctx context.Context, name, value string) error

@@ -106,6 +106,13 @@ func openSQLite(path string, params url.Values, conns int) (*sql.DB, error) {
 	return db, nil
 }
 
+// Maintain refreshes the query planner's statistics after a stretch of
+// bulk writes, as DB.Maintain does.
+func (e *Embedded) Maintain(ctx context.Context) error {
+	_, err := e.w.ExecContext(ctx, "ANALYZE")
+	return liteErr("analyze", err)
+}
+
 // Close closes the store's connections.
 func (e *Embedded) Close() error {
 	errR := e.r.Close()
