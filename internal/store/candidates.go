@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 
 	"github.com/jackc/pgx/v5"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/newsdedup/newsdedup/internal/dedup"
 )
@@ -40,13 +42,38 @@ SET LOCAL enable_bitmapscan = off`
 // ListCandidates answers each query with the stored articles that share at
 // least one candidate key with it: most shared keys first, then by ascending
 // id. Duplicate keys in a query count once. A Limit or MaxPostings of 0 means
-// no bound; a negative one is an error wrapping dedup.ErrInvalid. All queries
-// go to the server in one batch.
+// no bound; a negative one is an error wrapping dedup.ErrInvalid. The
+// queries go to the server in batches, a large set split over up to
+// GOMAXPROCS connections: one backend runs a batch's queries one after
+// another, and in a bulk load this lookup is the server's largest job.
 func (db *DB) ListCandidates(ctx context.Context, queries []dedup.CandidateQuery) ([][]dedup.Candidate, error) {
 	if err := validateCandidateQueries(queries); err != nil {
 		return nil, fmt.Errorf("list candidates: %w", err)
 	}
 	out := make([][]dedup.Candidate, len(queries))
+	parts := min(runtime.GOMAXPROCS(0), int(db.pool.Config().MaxConns), len(queries)/minQueriesPerPart)
+	if parts <= 1 {
+		return out, db.listCandidates(ctx, queries, out)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	size := (len(queries) + parts - 1) / parts
+	for lo := 0; lo < len(queries); lo += size {
+		hi := min(lo+size, len(queries))
+		g.Go(func() error { return db.listCandidates(gctx, queries[lo:hi], out[lo:hi]) })
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// minQueriesPerPart keeps small sets (one article, a short batch) on one
+// connection, where a second round trip would cost more than it saves.
+const minQueriesPerPart = 32
+
+// listCandidates answers queries into out (of the same length) in one
+// batch, in one read-only transaction.
+func (db *DB) listCandidates(ctx context.Context, queries []dedup.CandidateQuery, out [][]dedup.Candidate) error {
 	batch := &pgx.Batch{}
 	batch.Queue(disableBitmapScanSQL)
 	for i, q := range queries {
@@ -62,17 +89,14 @@ func (db *DB) ListCandidates(ctx context.Context, queries []dedup.CandidateQuery
 			})
 	}
 	if batch.Len() == 1 {
-		return out, nil
+		return nil
 	}
 	// SET LOCAL needs a transaction to be local to.
 	opts := pgx.TxOptions{AccessMode: pgx.ReadOnly}
 	err := pgx.BeginTxFunc(ctx, db.pool, opts, func(tx pgx.Tx) error {
 		return tx.SendBatch(ctx, batch).Close()
 	})
-	if err != nil {
-		return nil, pgErr("list candidates", err)
-	}
-	return out, nil
+	return pgErr("list candidates", err)
 }
 
 func validateCandidateQueries(queries []dedup.CandidateQuery) error {

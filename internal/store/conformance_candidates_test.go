@@ -62,6 +62,33 @@ func testListCandidates(t *testing.T, newStore newStoreFunc) {
 		}
 	})
 
+	t.Run("a large set answers as each query alone", func(t *testing.T) {
+		// Enough queries for the Postgres store to split them over
+		// connections.
+		st := newStore(t)
+		keys := make([][]uint64, 100)
+		for i := range keys {
+			keys[i] = []uint64{k1, uint64(1000 + i%7)}
+		}
+		insertIDs(t, st, keys...)
+		var queries []dedup.CandidateQuery
+		for i := range 150 {
+			queries = append(queries, dedup.CandidateQuery{Keys: []uint64{k1, uint64(1000 + i%9)}, Limit: 5, MaxPostings: 40})
+		}
+		got, err := st.ListCandidates(t.Context(), queries)
+		mustNil(t, err)
+		for i, q := range queries {
+			alone, err := st.ListCandidates(t.Context(), []dedup.CandidateQuery{q})
+			mustNil(t, err)
+			if len(alone[0]) == 0 {
+				t.Fatalf("query %d found nothing; the test needs candidates", i)
+			}
+			if d := diff(alone[0], got[i]); d != "" {
+				t.Errorf("query %d in the set (-alone +in set):\n%s", i, d)
+			}
+		}
+	})
+
 	t.Run("negative bound", func(t *testing.T) {
 		_, err := st.ListCandidates(t.Context(), []dedup.CandidateQuery{{Keys: []uint64{k1}, Limit: -1}})
 		wantErr(t, err, dedup.ErrInvalid)
