@@ -26,7 +26,7 @@ func TestParseConfig(t *testing.T) {
 			check: func(c *Config) string {
 				return cmp.Diff(&Config{
 					Inputs: []string{"in.jsonl"}, DataDir: "./data", Migrate: true, BatchSize: 200,
-					Workers: runtime.GOMAXPROCS(0), MaxRecordBytes: 2 << 20, Progress: 10 * time.Second,
+					Workers: runtime.GOMAXPROCS(0), MaxRecordBytes: 2 << 20, Progress: 10 * time.Second, MaintainEvery: 100000,
 					LogFormat: "text",
 				}, c)
 			},
