@@ -217,13 +217,11 @@ func (m *maintainer) finish(ctx context.Context) {
 	if m.st == nil || m.every == 0 {
 		return
 	}
-	if m.running != nil {
-		<-m.running
-	}
+	m.wait()
 	if m.since > 0 {
 		m.since = 0
 		m.start(ctx)
-		<-m.running
+		m.wait()
 	}
 }
 
@@ -247,23 +245,18 @@ func (b *backfiller) storeAndMatch(ctx context.Context, f *flight) (*dedup.Match
 }
 
 // attach runs the second half of a batch. When the store was unavailable
-// it retries the whole batch: storing again finds the articles and matches
-// those whose attach did not commit.
+// a retry runs the whole batch again: storing again finds the articles and
+// matches those whose attach did not commit.
 func (b *backfiller) attach(ctx context.Context, f *flight, mb *dedup.MatchedBatch) ([]dedup.BatchItem, error) {
-	items, err := b.svc.Attach(ctx, mb, false)
-	if err == nil || !errors.Is(err, dedup.ErrUnavailable) {
-		if err != nil {
-			err = fmt.Errorf("store batch ending at %s: %w", f.last, err)
-		}
-		return items, err
-	}
-	b.logger.Warn("store unavailable; retrying the batch", "error", err, "attempt", 1, "wait", b.retry)
-	if err := sleep(ctx, b.retry); err != nil {
-		return nil, err
-	}
-	err = b.withRetry(ctx, f, func() error {
+	var items []dedup.BatchItem
+	err := b.withRetry(ctx, f, func() error {
 		var err error
-		items, err = b.svc.IngestPrepared(ctx, f.batch, false)
+		if mb != nil {
+			items, err = b.svc.Attach(ctx, mb, false)
+			mb = nil
+		} else {
+			items, err = b.svc.IngestPrepared(ctx, f.batch, false)
+		}
 		return err
 	})
 	return items, err

@@ -15,6 +15,7 @@ import (
 
 	"github.com/newsdedup/newsdedup/internal/archive"
 	"github.com/newsdedup/newsdedup/internal/dedup"
+	"github.com/newsdedup/newsdedup/internal/pgtest"
 )
 
 // sharedDir returns ../shared/<rel> beside the repository, skipping the test
@@ -26,7 +27,7 @@ func sharedDir(t *testing.T, rel string) string {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(dir); err != nil {
-		skipOrFail(t, "this test reads "+dir+", the shared data beside the repository: "+err.Error())
+		pgtest.SkipOrFail(t, "this test reads "+dir+", the shared data beside the repository: "+err.Error())
 	}
 	return dir
 }

@@ -4,71 +4,24 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/newsdedup/newsdedup/internal/pgtest"
 	_ "modernc.org/sqlite" // the embedded store's driver, to inspect its file
 )
 
-// required reports whether a missing test dependency (Postgres, ../shared)
-// must fail the test instead of skipping it, as in CI.
-func required() bool {
-	return os.Getenv("CI") == "true" || os.Getenv("DEDUP_TEST_DB_REQUIRED") == "1"
-}
-
-func skipOrFail(tb testing.TB, msg string) {
-	tb.Helper()
-	if required() {
-		tb.Fatal(msg + " (required because CI=true or DEDUP_TEST_DB_REQUIRED=1)")
-	}
-	tb.Skip(msg)
-}
-
-// testDatabaseURL creates an empty database on the server at
-// DEDUP_TEST_DATABASE_URL, drops it when the test ends, and returns its URL.
+// testDatabaseURL creates an empty database for the test and returns its URL.
 func testDatabaseURL(tb testing.TB) string {
 	tb.Helper()
-	base := os.Getenv("DEDUP_TEST_DATABASE_URL")
-	if base == "" {
-		skipOrFail(tb, "DEDUP_TEST_DATABASE_URL is not set; set it to a Postgres URL "+
-			"(e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable) or run make test")
-	}
-	u, err := url.Parse(base)
-	if err != nil || u.Scheme == "" {
-		tb.Fatalf("DEDUP_TEST_DATABASE_URL must be a postgres:// URL: %v", err)
-	}
-	name := fmt.Sprintf("newsdedup_backfill_%d_%d", os.Getpid(), time.Now().UnixNano())
-	ident := pgx.Identifier{name}.Sanitize()
-	admin := func(sql string) error {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		conn, err := pgx.Connect(ctx, base)
-		if err != nil {
-			return err
-		}
-		defer conn.Close(ctx)
-		_, err = conn.Exec(ctx, sql)
-		return err
-	}
-	if err := admin("CREATE DATABASE " + ident); err != nil {
-		tb.Fatalf("create test database: %v", err)
-	}
-	tb.Cleanup(func() {
-		if err := admin("DROP DATABASE IF EXISTS " + ident + " WITH (FORCE)"); err != nil {
-			tb.Errorf("drop test database: %v", err)
-		}
-	})
-	u.Path = "/" + name
-	return u.String()
+	return pgtest.DatabaseURL(tb, "newsdedup_backfill")
 }
 
 // backend is a store a test backfills into: its flags, and a way to read

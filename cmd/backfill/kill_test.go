@@ -15,6 +15,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/newsdedup/newsdedup/internal/pgtest"
 )
 
 // buildBinary compiles the backfill command into a temporary directory.
@@ -22,7 +24,7 @@ func buildBinary(t *testing.T) string {
 	t.Helper()
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
-		skipOrFail(t, "the go command is not on PATH: "+err.Error())
+		pgtest.SkipOrFail(t, "the go command is not on PATH: "+err.Error())
 	}
 	bin := filepath.Join(t.TempDir(), "backfill")
 	out, err := exec.Command(goCmd, "build", "-o", bin, ".").CombinedOutput()

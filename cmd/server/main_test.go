@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -18,61 +17,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
+	"github.com/newsdedup/newsdedup/internal/pgtest"
 	"github.com/newsdedup/newsdedup/internal/store"
 )
 
-// required reports whether a missing test dependency (Postgres, ../shared)
-// must fail the test instead of skipping it, as in CI.
-func required() bool {
-	return os.Getenv("CI") == "true" || os.Getenv("DEDUP_TEST_DB_REQUIRED") == "1"
-}
-
-func skipOrFail(t *testing.T, msg string) {
-	t.Helper()
-	if required() {
-		t.Fatal(msg + " (required because CI=true or DEDUP_TEST_DB_REQUIRED=1)")
-	}
-	t.Skip(msg)
-}
-
-// testDatabaseURL creates an empty database for the test on the server at
-// DEDUP_TEST_DATABASE_URL, drops it when the test ends, and returns its URL.
+// testDatabaseURL creates an empty database for the test and returns its URL.
 func testDatabaseURL(t *testing.T) string {
 	t.Helper()
-	base := os.Getenv("DEDUP_TEST_DATABASE_URL")
-	if base == "" {
-		skipOrFail(t, "DEDUP_TEST_DATABASE_URL is not set; set it to a Postgres URL "+
-			"(e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable) or run make test")
-	}
-	u, err := url.Parse(base)
-	if err != nil || u.Scheme == "" {
-		t.Fatalf("DEDUP_TEST_DATABASE_URL must be a postgres:// URL: %v", err)
-	}
-	name := fmt.Sprintf("newsdedup_e2e_%d_%d", os.Getpid(), time.Now().UnixNano())
-	ident := pgx.Identifier{name}.Sanitize()
-	admin := func(sql string) error {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		conn, err := pgx.Connect(ctx, base)
-		if err != nil {
-			return err
-		}
-		defer conn.Close(ctx)
-		_, err = conn.Exec(ctx, sql)
-		return err
-	}
-	if err := admin("CREATE DATABASE " + ident); err != nil {
-		t.Fatalf("create test database: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := admin("DROP DATABASE IF EXISTS " + ident + " WITH (FORCE)"); err != nil {
-			t.Errorf("drop test database: %v", err)
-		}
-	})
-	u.Path = "/" + name
-	return u.String()
+	return pgtest.DatabaseURL(t, "newsdedup_e2e")
 }
 
 // syncBuffer is a bytes.Buffer that the server can write while the test reads.
@@ -278,7 +230,7 @@ func seedDir(t *testing.T) string {
 	}
 	seeds := filepath.Join(dir, "..", "shared", "seeds")
 	if _, err := os.Stat(seeds); err != nil {
-		skipOrFail(t, "the seed articles are read from ../shared/seeds beside the repository, which is absent")
+		pgtest.SkipOrFail(t, "the seed articles are read from ../shared/seeds beside the repository, which is absent")
 	}
 	return seeds
 }
