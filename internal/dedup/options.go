@@ -26,7 +26,12 @@ type Options struct {
 	Thresholds
 	// MaxCandidates bounds how many candidates are verified per article.
 	MaxCandidates int
-	// MaxPostings bounds how many articles one candidate key may bring in.
+	// MaxPostings bounds how many articles one candidate key may bring in
+	// (default 64): the newest ones. A key that has that many is common
+	// (a stock phrase, a crowded LSH bucket), and an article sharing only
+	// that one key with the query is not a candidate (see RankCandidates).
+	// Copies of a story share dozens of keys, so a story republished
+	// hundreds of times is still found through its newest copies.
 	MaxPostings int
 	// EmitEvents writes cluster events to the outbox.
 	EmitEvents bool
@@ -46,7 +51,7 @@ func (o Options) withDefaults() Options {
 		o.MaxCandidates = 50
 	}
 	if o.MaxPostings == 0 {
-		o.MaxPostings = 200
+		o.MaxPostings = 64
 	}
 	o.Thresholds = o.Thresholds.withDefaults()
 	return o

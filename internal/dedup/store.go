@@ -1,7 +1,9 @@
 package dedup
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"time"
 )
 
@@ -23,7 +25,8 @@ type Store interface {
 	// externalID) or an error wrapping ErrNotFound.
 	GetArticleByExternalID(ctx context.Context, source, externalID string) (*Article, error)
 	// ListCandidates answers each query with the stored articles that share
-	// at least one candidate key with it, most shared keys first.
+	// at least one candidate key with it, ranked and bounded as
+	// RankCandidates says.
 	ListCandidates(ctx context.Context, queries []CandidateQuery) ([][]Candidate, error)
 	// ListFingerprints returns the stored fingerprints of the given articles;
 	// ids that do not exist are left out. Keys are left empty: they are
@@ -105,7 +108,8 @@ type CandidateQuery struct {
 	Limit     int   // at most this many candidates
 	// MaxPostings bounds the work per key: only the newest MaxPostings
 	// articles under one key are considered, so that a key shared by
-	// thousands of articles (boilerplate) cannot make a query slow.
+	// thousands of articles (boilerplate) cannot make a query slow. A key
+	// that fills its MaxPostings is common (see RankCandidates).
 	MaxPostings int
 }
 
@@ -113,6 +117,59 @@ type CandidateQuery struct {
 type Candidate struct {
 	ArticleID int64
 	Shared    int
+}
+
+// RankCandidates turns the posting lists of a query's distinct keys, each
+// already cut to the newest q.MaxPostings articles that q.ExcludeID and
+// q.BeforeID allow, into the query's answer. This is the rule every Store
+// follows (Postgres does it in SQL):
+//
+//   - A key whose list is full (q.MaxPostings articles, MaxPostings > 0) is
+//     common: a phrase like "U.S. President Donald Trump" or a crowded LSH
+//     bucket. An article that shares only such one key with the query is
+//     left out: alone, a common key is chance, and in a large store such
+//     chance candidates would otherwise fill every query's Limit.
+//   - The rest are ranked by shared keys, most first; then by their rarest
+//     shared key's list length, shortest first; then by ascending id. The
+//     first q.Limit are kept (all when Limit is 0).
+func RankCandidates(postings [][]int64, q CandidateQuery) []Candidate {
+	type tally struct{ shared, rarest int }
+	seen := map[int64]tally{}
+	for _, list := range postings {
+		for _, id := range list {
+			t, ok := seen[id]
+			if !ok || len(list) < t.rarest {
+				t.rarest = len(list)
+			}
+			t.shared++
+			seen[id] = t
+		}
+	}
+	type ranked struct {
+		Candidate
+		rarest int
+	}
+	rs := make([]ranked, 0, len(seen))
+	for id, t := range seen {
+		if t.shared == 1 && q.MaxPostings > 0 && t.rarest >= q.MaxPostings {
+			continue
+		}
+		rs = append(rs, ranked{Candidate{ArticleID: id, Shared: t.shared}, t.rarest})
+	}
+	slices.SortFunc(rs, func(a, b ranked) int {
+		return cmp.Or(cmp.Compare(b.Shared, a.Shared), cmp.Compare(a.rarest, b.rarest), cmp.Compare(a.ArticleID, b.ArticleID))
+	})
+	if q.Limit > 0 && len(rs) > q.Limit {
+		rs = rs[:q.Limit]
+	}
+	if len(rs) == 0 {
+		return nil
+	}
+	out := make([]Candidate, len(rs))
+	for i, r := range rs {
+		out[i] = r.Candidate
+	}
+	return out
 }
 
 // StoredFingerprint is what verification needs of a stored article.

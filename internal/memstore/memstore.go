@@ -123,31 +123,18 @@ func (s *Store) ListCandidates(_ context.Context, qs []dedup.CandidateQuery) ([]
 	defer s.mu.Unlock()
 	out := make([][]dedup.Candidate, len(qs))
 	for i, q := range qs {
-		count := map[int64]int{}
+		var lists [][]int64
 		for _, k := range slices.Compact(slices.Sorted(slices.Values(q.Keys))) {
 			post := s.postings[k]
-			taken := 0
-			for j := len(post) - 1; j >= 0 && taken < q.MaxPostings; j-- {
-				id := post[j]
-				if id == q.ExcludeID || (q.BeforeID > 0 && id >= q.BeforeID) {
-					continue
+			var list []int64
+			for j := len(post) - 1; j >= 0 && (q.MaxPostings == 0 || len(list) < q.MaxPostings); j-- {
+				if id := post[j]; id != q.ExcludeID && (q.BeforeID <= 0 || id < q.BeforeID) {
+					list = append(list, id)
 				}
-				count[id]++
-				taken++
 			}
+			lists = append(lists, list)
 		}
-		for id, n := range count {
-			out[i] = append(out[i], dedup.Candidate{ArticleID: id, Shared: n})
-		}
-		slices.SortFunc(out[i], func(a, b dedup.Candidate) int {
-			if c := cmp.Compare(b.Shared, a.Shared); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.ArticleID, b.ArticleID)
-		})
-		if len(out[i]) > q.Limit {
-			out[i] = out[i][:q.Limit]
-		}
+		out[i] = dedup.RankCandidates(lists, q)
 	}
 	return out, nil
 }

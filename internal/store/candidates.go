@@ -16,19 +16,25 @@ import (
 // newest below $2, skipping $3. Each is a short backward scan of the
 // (key, article_id) primary key, where key and the $2 bound are both index
 // conditions, so the work per key does not grow with the corpus (see also
-// disableBitmapScanSQL). NULL $4 or $5 means no limit.
+// disableBitmapScanSQL). NULL $4 or $5 means no limit. Ranking and the
+// common-key rule are dedup.RankCandidates': "postings" is the length of a
+// key's list, and a list of $4 is full.
 const listCandidatesSQL = `
 SELECT p.article_id, count(*) AS shared
-FROM unnest($1::bigint[]) AS q(key)
+FROM (SELECT DISTINCT key FROM unnest($1::bigint[]) AS u(key)) AS q
 CROSS JOIN LATERAL (
-    SELECT ak.article_id
-    FROM article_keys AS ak
-    WHERE ak.key = q.key AND ak.article_id < $2 AND ak.article_id <> $3
-    ORDER BY ak.article_id DESC
-    LIMIT $4
+    SELECT k.article_id, count(*) OVER () AS postings
+    FROM (
+        SELECT ak.article_id
+        FROM article_keys AS ak
+        WHERE ak.key = q.key AND ak.article_id < $2 AND ak.article_id <> $3
+        ORDER BY ak.article_id DESC
+        LIMIT $4
+    ) AS k
 ) AS p
 GROUP BY p.article_id
-ORDER BY shared DESC, p.article_id
+HAVING count(*) > 1 OR $4::bigint IS NULL OR min(p.postings) < $4
+ORDER BY shared DESC, min(p.postings), p.article_id
 LIMIT $5`
 
 // disableBitmapScanSQL keeps the planner on the backward primary key scan.
@@ -40,8 +46,8 @@ const disableBitmapScanSQL = `
 SET LOCAL enable_bitmapscan = off`
 
 // ListCandidates answers each query with the stored articles that share at
-// least one candidate key with it: most shared keys first, then by ascending
-// id. Duplicate keys in a query count once. A Limit or MaxPostings of 0 means
+// least one candidate key with it, as dedup.RankCandidates ranks them.
+// Duplicate keys in a query count once. A Limit or MaxPostings of 0 means
 // no bound; a negative one is an error wrapping dedup.ErrInvalid. The
 // queries go to the server in batches, a large set split over up to
 // GOMAXPROCS connections: one backend runs a batch's queries one after

@@ -27,12 +27,17 @@ func testListCandidates(t *testing.T, newStore newStoreFunc) {
 			[]dedup.Candidate{c(a3, 3), c(a2, 2), c(a1, 1)}},
 		{"limit", dedup.CandidateQuery{Keys: []uint64{k1, k2, k3}, Limit: 2},
 			[]dedup.Candidate{c(a3, 3), c(a2, 2)}},
-		{"max postings keeps the newest per key", dedup.CandidateQuery{Keys: []uint64{k1, k2, k3}, MaxPostings: 2},
-			[]dedup.Candidate{c(a3, 2), c(a2, 1), c(a4, 1), c(a5, 1)}},
+		{"a full key alone brings no candidate", dedup.CandidateQuery{Keys: []uint64{k1, k2, k3}, MaxPostings: 2},
+			// k1's list (a5, a4) and k2's (a3, a2) are full: a5, a4 and
+			// a2 share only a full key.
+			[]dedup.Candidate{c(a3, 2)}},
 		{"max postings counts below before", dedup.CandidateQuery{Keys: []uint64{k1, k2, k3}, MaxPostings: 2, BeforeID: a5},
-			[]dedup.Candidate{c(a3, 3), c(a2, 1), c(a4, 1)}},
-		{"the excluded article uses no posting", dedup.CandidateQuery{Keys: []uint64{k1, k2}, MaxPostings: 1, ExcludeID: a5},
-			[]dedup.Candidate{c(a3, 1), c(a4, 1)}},
+			[]dedup.Candidate{c(a3, 3)}},
+		{"a key below max postings is not full", dedup.CandidateQuery{Keys: []uint64{k1}, MaxPostings: 6},
+			[]dedup.Candidate{c(a1, 1), c(a2, 1), c(a3, 1), c(a4, 1), c(a5, 1)}},
+		{"the excluded article uses no posting", dedup.CandidateQuery{Keys: []uint64{k1, k2}, MaxPostings: 2, ExcludeID: a5},
+			// Had a5 used one of k1's two places, a4 would come in alone.
+			[]dedup.Candidate{c(a3, 2)}},
 		{"duplicate keys count once", dedup.CandidateQuery{Keys: []uint64{k2, k2, k2}},
 			[]dedup.Candidate{c(a2, 1), c(a3, 1)}},
 		{"unknown key", dedup.CandidateQuery{Keys: []uint64{k4}}, nil},
@@ -62,6 +67,24 @@ func testListCandidates(t *testing.T, newStore newStoreFunc) {
 		}
 	})
 
+	t.Run("equals ranked by their rarest shared key", func(t *testing.T) {
+		st := newStore(t)
+		const x, y = 10, 11
+		// Postgres stores share one database: a source of its own keeps
+		// these apart from the articles above.
+		var ids []int64
+		for _, r := range insert(t, st, newArticle("rank", "r1", y), newArticle("rank", "r2", y), newArticle("rank", "r3", x)) {
+			ids = append(ids, r.Article.ID)
+		}
+		got, err := st.ListCandidates(t.Context(), []dedup.CandidateQuery{{Keys: []uint64{x, y}}})
+		mustNil(t, err)
+		// x's list (ids[2]) is shorter than y's (ids[1], ids[0]).
+		want := []dedup.Candidate{c(ids[2], 1), c(ids[0], 1), c(ids[1], 1)}
+		if d := diff([][]dedup.Candidate{want}, got); d != "" {
+			t.Errorf("ListCandidates (-want +got):\n%s", d)
+		}
+	})
+
 	t.Run("a large set answers as each query alone", func(t *testing.T) {
 		// Enough queries for the Postgres store to split them over
 		// connections.
@@ -73,7 +96,7 @@ func testListCandidates(t *testing.T, newStore newStoreFunc) {
 		insertIDs(t, st, keys...)
 		var queries []dedup.CandidateQuery
 		for i := range 150 {
-			queries = append(queries, dedup.CandidateQuery{Keys: []uint64{k1, uint64(1000 + i%9)}, Limit: 5, MaxPostings: 40})
+			queries = append(queries, dedup.CandidateQuery{Keys: []uint64{k1, uint64(1000 + i%7)}, Limit: 5, MaxPostings: 40})
 		}
 		got, err := st.ListCandidates(t.Context(), queries)
 		mustNil(t, err)

@@ -1,11 +1,9 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 
 	"github.com/newsdedup/newsdedup/internal/dedup"
 )
@@ -48,23 +46,24 @@ func (e *Embedded) ListCandidates(ctx context.Context, queries []dedup.Candidate
 }
 
 func liteCandidates(ctx context.Context, stmt *sql.Stmt, q dedup.CandidateQuery) ([]dedup.Candidate, error) {
-	shared := make(map[int64]int)
 	maxPostings := q.MaxPostings
 	if maxPostings == 0 {
 		maxPostings = -1
 	}
+	var lists [][]int64
 	for _, key := range keysToInt64(q.Keys) {
 		rows, err := stmt.QueryContext(ctx, key, beforeBound(q.BeforeID), q.ExcludeID, maxPostings)
 		if err != nil {
 			return nil, err
 		}
+		var list []int64
 		for rows.Next() {
 			var id int64
 			if err := rows.Scan(&id); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			shared[id]++
+			list = append(list, id)
 		}
 		if err := rows.Close(); err != nil {
 			return nil, err
@@ -72,28 +71,7 @@ func liteCandidates(ctx context.Context, stmt *sql.Stmt, q dedup.CandidateQuery)
 		if err := rows.Err(); err != nil {
 			return nil, err
 		}
+		lists = append(lists, list)
 	}
-	return rankCandidates(shared, q.Limit), nil
-}
-
-// rankCandidates orders by shared keys, most first, then by ascending id, as
-// listCandidatesSQL does, and keeps the first limit (all if limit is 0).
-func rankCandidates(shared map[int64]int, limit int) []dedup.Candidate {
-	if len(shared) == 0 {
-		return nil
-	}
-	out := make([]dedup.Candidate, 0, len(shared))
-	for id, n := range shared {
-		out = append(out, dedup.Candidate{ArticleID: id, Shared: n})
-	}
-	slices.SortFunc(out, func(a, b dedup.Candidate) int {
-		if c := cmp.Compare(b.Shared, a.Shared); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ArticleID, b.ArticleID)
-	})
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
-	}
-	return out
+	return dedup.RankCandidates(lists, q), nil
 }
