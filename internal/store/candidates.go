@@ -16,12 +16,13 @@ import (
 // newest below $2, skipping $3. Each is a short backward scan of the
 // (key, article_id) primary key, where key and the $2 bound are both index
 // conditions, so the work per key does not grow with the corpus (see also
-// disableBitmapScanSQL). NULL $4 or $5 means no limit. Ranking and the
-// common-key rule are dedup.RankCandidates': "postings" is the length of a
-// key's list, and a list of $4 is full.
+// disableBitmapScanSQL). $1 holds each key once (keysToInt64). NULL $4 or
+// $5 means no limit. Ranking and the common-key rule are
+// dedup.RankCandidates': "postings" is the length of a key's list, and a
+// list of $4 is full.
 const listCandidatesSQL = `
 SELECT p.article_id, count(*) AS shared
-FROM (SELECT DISTINCT key FROM unnest($1::bigint[]) AS u(key)) AS q
+FROM unnest($1::bigint[]) AS q(key)
 CROSS JOIN LATERAL (
     SELECT k.article_id, count(*) OVER () AS postings
     FROM (
