@@ -16,6 +16,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/newsdedup/newsdedup/internal/gcpolicy"
 )
 
 func main() {
@@ -46,6 +48,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	logger := newLogger(cfg, stdout)
 	logger.Info("starting", "command", cmd, "config", cfg)
+	gc := gcpolicy.Apply(getenv, gcpolicy.Percent, gcpolicy.MemoryLimit)
+	logger.Info("garbage collector", "gogc", gc.Percent, "memory_limit_mib", gc.LimitMiB(), "from_env", gc.FromEnv)
 
 	// -migrate=false only stops serving on an outdated schema; the migrate
 	// command always migrates.

@@ -11,11 +11,12 @@ import (
 )
 
 // InsertArticles stores new articles with their fingerprints and candidate
-// keys in one transaction, each in a new cluster of its own. An article whose
-// (Source, ExternalID) is already stored, earlier in the database or earlier
-// in the same slice, is left alone and its result carries the stored row.
-// Articles without an ExternalID never conflict. New articles get ascending
-// ids in input order. Results are in input order.
+// keys, each in a new cluster of its own, in one statement (so in one round
+// trip and one implicit transaction). An article whose (Source, ExternalID)
+// is already stored, earlier in the database or earlier in the same slice,
+// is left alone and its result carries the stored row. Articles without an
+// ExternalID never conflict. New articles get ascending ids in input order.
+// Results are in input order.
 //
 // A nil Article or Fingerprint is an error wrapping dedup.ErrInvalid.
 func (db *DB) InsertArticles(ctx context.Context, articles []dedup.NewArticle) ([]dedup.InsertResult, error) {
@@ -25,111 +26,89 @@ func (db *DB) InsertArticles(ctx context.Context, articles []dedup.NewArticle) (
 	if err := validateNewArticles(articles); err != nil {
 		return nil, fmt.Errorf("insert articles: %w", err)
 	}
-	var results []dedup.InsertResult
-	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		var err error
-		results, err = insertArticles(ctx, tx, articles)
-		return err
-	})
+	results, conflicts, err := insertArticles(ctx, db.pool, articles)
 	if err != nil {
+		return nil, pgErr("insert articles", err)
+	}
+	// The rows we conflicted with were committed before our insert (which
+	// waited for them) or are our own earlier ones, so this later read sees
+	// them all.
+	if err := fillConflicts(ctx, db.pool, articles, conflicts, results); err != nil {
 		return nil, pgErr("insert articles", err)
 	}
 	return results, nil
 }
 
-func insertArticles(ctx context.Context, tx pgx.Tx, in []dedup.NewArticle) ([]dedup.InsertResult, error) {
-	ids, clusterIDs, err := allocateIDs(ctx, tx, len(in))
-	if err != nil {
-		return nil, err
-	}
-	ingested, err := insertArticleRows(ctx, tx, in, ids, clusterIDs)
-	if err != nil {
-		return nil, err
-	}
-	results := make([]dedup.InsertResult, len(in))
-	var newIDs, newClusters []int64
-	var conflicts []int
-	for i, na := range in {
-		at, ok := ingested[ids[i]]
-		if !ok {
-			conflicts = append(conflicts, i)
-			continue
-		}
-		results[i] = dedup.InsertResult{Article: created(na.Article, ids[i], clusterIDs[i], at), Created: true}
-		newIDs = append(newIDs, ids[i])
-		newClusters = append(newClusters, clusterIDs[i])
-	}
-	if err := insertOwnClusters(ctx, tx, newClusters, newIDs); err != nil {
-		return nil, err
-	}
-	if err := copyKeys(ctx, tx, in, ids, ingested); err != nil {
-		return nil, err
-	}
-	return results, fillConflicts(ctx, tx, in, conflicts, results)
-}
-
-// allocateIDsSQL draws n article ids and n cluster ids up front, in
-// ascending order. Knowing them before the insert lets the insert run in any
-// order (see insertArticlesSQL) and still number articles in input order. Ids
-// drawn for articles that turn out to conflict are simply never used.
-const allocateIDsSQL = `
-SELECT nextval('articles_id_seq') AS article_id, nextval('clusters_id_seq') AS cluster_id
-FROM generate_series(1, $1)
-ORDER BY article_id`
-
-func allocateIDs(ctx context.Context, tx pgx.Tx, n int) (ids, clusterIDs []int64, err error) {
-	rows, _ := tx.Query(ctx, allocateIDsSQL, n)
-	ids = make([]int64, 0, n)
-	clusterIDs = make([]int64, 0, n)
-	var id, cid int64
-	_, err = pgx.ForEachRow(rows, []any{&id, &cid}, func() error {
-		ids = append(ids, id)
-		clusterIDs = append(clusterIDs, cid)
-		return nil
-	})
-	if err != nil {
-		return nil, nil, fmt.Errorf("allocate ids: %w", err)
-	}
-	return ids, clusterIDs, nil
-}
-
-// insertArticlesSQL inserts a whole batch in one statement from parallel
-// arrays. Rows go in (source, external_id) order so that two transactions
-// inserting overlapping batches wait on each other's unique keys in the
-// same order and cannot deadlock. A conflicting row is skipped, never
-// checked for first: the unique constraint decides.
+// insertArticlesSQL inserts a whole batch from parallel arrays: the
+// articles, their one-member clusters and their postings. $17 and $18 are
+// the postings as (key, position of the article in the arrays, from 1).
+//
+// It draws the ids first (ids), in ascending order, and numbers them, so
+// that articles get ids in input order whatever order the insert runs in;
+// ids drawn for articles that turn out to conflict are never used. Rows go
+// in (source, external_id) order so that two transactions inserting
+// overlapping batches wait on each other's unique keys in the same order
+// and cannot deadlock. A conflicting row is skipped, never checked for
+// first: the unique constraint decides, and its clusters and postings are
+// not written (they join on what the insert returned).
 const insertArticlesSQL = `
-INSERT INTO articles (id, source, external_id, url, title, body, format, language,
-    published_at, version, cluster_id, fp_version, content_hash, simhash, tokens, features)
-SELECT id, source, external_id, url, title, body, format, language,
-    published_at, version, cluster_id, fp_version, content_hash, simhash, tokens, features
-FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-    $7::text[], $8::text[], $9::timestamptz[], $10::bigint[], $11::bigint[],
-    $12::integer[], $13::bigint[], $14::bigint[], $15::integer[], $16::bytea[])
-    AS t(id, source, external_id, url, title, body, format, language,
-    published_at, version, cluster_id, fp_version, content_hash, simhash, tokens, features)
-ORDER BY source, external_id, id
-ON CONFLICT (source, external_id) DO NOTHING
-RETURNING id, ingested_at`
+WITH ids AS (
+    SELECT row_number() OVER (ORDER BY article_id) AS ord, article_id, cluster_id
+    FROM (SELECT nextval('articles_id_seq') AS article_id, nextval('clusters_id_seq') AS cluster_id
+          FROM generate_series(1, cardinality($1::text[]))) AS s
+), ins AS (
+    INSERT INTO articles (id, source, external_id, url, title, body, format, language,
+        published_at, version, cluster_id, fp_version, content_hash, simhash, tokens, features)
+    SELECT ids.article_id, source, external_id, url, title, body, format, language,
+        published_at, version, ids.cluster_id, fp_version, content_hash, simhash, tokens, features
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+        $7::text[], $8::timestamptz[], $9::bigint[], $10::integer[], $11::bigint[],
+        $12::bigint[], $13::integer[], $14::bytea[])
+        WITH ORDINALITY AS t(source, external_id, url, title, body, format, language,
+        published_at, version, fp_version, content_hash, simhash, tokens, features, ord)
+    JOIN ids USING (ord)
+    ORDER BY source, external_id, ids.article_id
+    ON CONFLICT (source, external_id) DO NOTHING
+    RETURNING id, cluster_id, ingested_at
+), own_clusters AS (
+    INSERT INTO clusters (id, canonical_id, size)
+    SELECT cluster_id, id, 1 FROM ins
+), postings AS (
+    INSERT INTO article_keys (key, article_id)
+    SELECT p.key, ins.id
+    FROM unnest($15::bigint[], $16::bigint[]) AS p(key, ord)
+    JOIN ids USING (ord)
+    JOIN ins ON ins.id = ids.article_id
+)
+SELECT ids.ord, ins.id, ins.cluster_id, ins.ingested_at
+FROM ins JOIN ids ON ids.article_id = ins.id`
 
-// insertArticleRows returns the ingestion time of each article it inserted.
-func insertArticleRows(ctx context.Context, tx pgx.Tx, in []dedup.NewArticle, ids, clusterIDs []int64) (map[int64]time.Time, error) {
-	rows, _ := tx.Query(ctx, insertArticlesSQL, articleArrays(in, ids, clusterIDs)...)
-	ingested := make(map[int64]time.Time, len(in))
-	var id int64
+// insertArticles runs insertArticlesSQL and returns the results of the
+// inserted articles, with the input positions of the conflicting ones.
+func insertArticles(ctx context.Context, q querier, in []dedup.NewArticle) ([]dedup.InsertResult, []int, error) {
+	rows, _ := q.Query(ctx, insertArticlesSQL, articleArrays(in)...)
+	results := make([]dedup.InsertResult, len(in))
+	var ord, id, clusterID int64
 	var at time.Time
-	_, err := pgx.ForEachRow(rows, []any{&id, &at}, func() error {
-		ingested[id] = at
+	_, err := pgx.ForEachRow(rows, []any{&ord, &id, &clusterID, &at}, func() error {
+		i := int(ord) - 1
+		results[i] = dedup.InsertResult{Article: created(in[i].Article, id, clusterID, at), Created: true}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("insert rows: %w", err)
+		return nil, nil, fmt.Errorf("insert rows: %w", err)
 	}
-	return ingested, nil
+	var conflicts []int
+	for i, r := range results {
+		if !r.Created {
+			conflicts = append(conflicts, i)
+		}
+	}
+	return results, conflicts, nil
 }
 
 // articleArrays lays the batch out as the parallel arrays insertArticlesSQL takes.
-func articleArrays(in []dedup.NewArticle, ids, clusterIDs []int64) []any {
+func articleArrays(in []dedup.NewArticle) []any {
 	n := len(in)
 	var (
 		source, url, title, body = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
@@ -139,6 +118,7 @@ func articleArrays(in []dedup.NewArticle, ids, clusterIDs []int64) []any {
 		version, hash, sim       = make([]int64, n), make([]int64, n), make([]int64, n)
 		fpVersion, tokens        = make([]int32, n), make([]int32, n)
 		features                 = make([][]byte, n)
+		keys, keyOrd             []int64
 	)
 	for i, na := range in {
 		a, fp := na.Article, na.Fingerprint
@@ -147,25 +127,13 @@ func articleArrays(in []dedup.NewArticle, ids, clusterIDs []int64) []any {
 		published[i], version[i] = nullTime(a.PublishedAt), a.Version
 		fpVersion[i], hash[i], sim[i] = int32(fp.Version), toInt64(fp.ContentHash), toInt64(fp.SimHash)
 		tokens[i], features[i] = int32(fp.Tokens), fp.Features
+		for _, k := range keysToInt64(fp.Keys) {
+			keys = append(keys, k)
+			keyOrd = append(keyOrd, int64(i+1))
+		}
 	}
-	return []any{ids, source, externalID, url, title, body, format, language,
-		published, version, clusterIDs, fpVersion, hash, sim, tokens, features}
-}
-
-const insertOwnClustersSQL = `
-INSERT INTO clusters (id, canonical_id, size)
-SELECT id, canonical_id, 1
-FROM unnest($1::bigint[], $2::bigint[]) AS t(id, canonical_id)`
-
-// insertOwnClusters creates the one-article cluster of each new article.
-func insertOwnClusters(ctx context.Context, tx pgx.Tx, clusterIDs, articleIDs []int64) error {
-	if len(clusterIDs) == 0 {
-		return nil
-	}
-	if _, err := tx.Exec(ctx, insertOwnClustersSQL, clusterIDs, articleIDs); err != nil {
-		return fmt.Errorf("insert clusters: %w", err)
-	}
-	return nil
+	return []any{source, externalID, url, title, body, format, language,
+		published, version, fpVersion, hash, sim, tokens, features, keys, keyOrd}
 }
 
 const listArticlesByExternalIDSQL = `
@@ -174,9 +142,7 @@ FROM articles
 WHERE (source, external_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`
 
 // fillConflicts sets the results of the articles that were already stored.
-// The rows were either committed before our insert (which waited for them)
-// or inserted earlier in this transaction, so this read sees them all.
-func fillConflicts(ctx context.Context, tx pgx.Tx, in []dedup.NewArticle, conflicts []int, results []dedup.InsertResult) error {
+func fillConflicts(ctx context.Context, q querier, in []dedup.NewArticle, conflicts []int, results []dedup.InsertResult) error {
 	if len(conflicts) == 0 {
 		return nil
 	}
@@ -184,7 +150,7 @@ func fillConflicts(ctx context.Context, tx pgx.Tx, in []dedup.NewArticle, confli
 	for j, i := range conflicts {
 		sources[j], externalIDs[j] = in[i].Article.Source, in[i].Article.ExternalID
 	}
-	rows, _ := tx.Query(ctx, listArticlesByExternalIDSQL, sources, externalIDs)
+	rows, _ := q.Query(ctx, listArticlesByExternalIDSQL, sources, externalIDs)
 	stored, err := pgx.CollectRows(rows, pgx.RowToStructByName[articleRow])
 	if err != nil {
 		return fmt.Errorf("read stored articles: %w", err)

@@ -79,9 +79,14 @@ func (db *DB) ListCandidates(ctx context.Context, queries []dedup.CandidateQuery
 const minQueriesPerPart = 32
 
 // listCandidates answers queries into out (of the same length) in one
-// batch, in one read-only transaction.
+// read-only transaction, sent with its BEGIN and COMMIT as one batch: one
+// round trip. If a statement fails, Postgres skips the rest, COMMIT
+// included, and the pool drops the connection that is left in the failed
+// transaction rather than reuse it.
 func (db *DB) listCandidates(ctx context.Context, queries []dedup.CandidateQuery, out [][]dedup.Candidate) error {
 	batch := &pgx.Batch{}
+	// SET LOCAL needs a transaction to be local to.
+	batch.Queue("BEGIN READ ONLY")
 	batch.Queue(disableBitmapScanSQL)
 	for i, q := range queries {
 		if len(q.Keys) == 0 {
@@ -95,15 +100,11 @@ func (db *DB) listCandidates(ctx context.Context, queries []dedup.CandidateQuery
 				return err
 			})
 	}
-	if batch.Len() == 1 {
+	if batch.Len() == 2 {
 		return nil
 	}
-	// SET LOCAL needs a transaction to be local to.
-	opts := pgx.TxOptions{AccessMode: pgx.ReadOnly}
-	err := pgx.BeginTxFunc(ctx, db.pool, opts, func(tx pgx.Tx) error {
-		return tx.SendBatch(ctx, batch).Close()
-	})
-	return pgErr("list candidates", err)
+	batch.Queue("COMMIT")
+	return pgErr("list candidates", db.pool.SendBatch(ctx, batch).Close())
 }
 
 func validateCandidateQueries(queries []dedup.CandidateQuery) error {

@@ -11,27 +11,46 @@ import (
 	"github.com/newsdedup/newsdedup/internal/dedup"
 )
 
+// getClusterSQL reads a cluster and its members in one statement, so from
+// one snapshot and in one round trip. A cluster without members is one row
+// with NULL member columns.
 const getClusterSQL = `
-SELECT canonical_id, updated_at
-FROM clusters
-WHERE id = $1`
+SELECT c.canonical_id, c.updated_at,
+    a.id, a.published_at, a.ingested_at, a.via, a.relation, a.score
+FROM clusters AS c
+LEFT JOIN articles AS a ON a.cluster_id = c.id
+WHERE c.id = $1
+ORDER BY a.id`
 
 // GetCluster returns a cluster with its members, ordered by article id, or
-// an error wrapping dedup.ErrNotFound. Cluster and members are read from one
-// snapshot.
+// an error wrapping dedup.ErrNotFound.
 func (db *DB) GetCluster(ctx context.Context, id int64) (*dedup.Cluster, error) {
+	rows, _ := db.pool.Query(ctx, getClusterSQL, id)
 	var c *dedup.Cluster
-	opts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
-	err := pgx.BeginTxFunc(ctx, db.pool, opts, func(tx pgx.Tx) error {
-		var canonical *int64
-		var updated time.Time
-		if err := tx.QueryRow(ctx, getClusterSQL, id).Scan(&canonical, &updated); err != nil {
-			return err
+	var canonical, memberID, via *int64
+	var published, ingested *time.Time
+	var updated time.Time
+	var relation *string
+	var score *float64
+	_, err := pgx.ForEachRow(rows, []any{&canonical, &updated, &memberID, &published, &ingested, &via, &relation, &score}, func() error {
+		if c == nil {
+			c = &dedup.Cluster{ID: id, CanonicalID: idOrZero(canonical), Members: []dedup.Member{}, UpdatedAt: updated.UTC()}
 		}
-		members, err := listMembers(ctx, tx, id)
-		c = &dedup.Cluster{ID: id, CanonicalID: idOrZero(canonical), Members: members, UpdatedAt: updated.UTC()}
-		return err
+		if memberID != nil {
+			c.Members = append(c.Members, dedup.Member{
+				ArticleID:   *memberID,
+				PublishedAt: timeOrZero(published),
+				IngestedAt:  ingested.UTC(),
+				Via:         *via,
+				Relation:    dedup.Relation(*relation),
+				Score:       *score,
+			})
+		}
+		return nil
 	})
+	if err == nil && c == nil {
+		err = pgx.ErrNoRows
+	}
 	if err != nil {
 		return nil, pgErr(fmt.Sprintf("get cluster %d", id), err)
 	}

@@ -3,35 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
-	"time"
-
-	"github.com/jackc/pgx/v5"
-
-	"github.com/newsdedup/newsdedup/internal/dedup"
 )
-
-var articleKeysColumns = []string{"key", "article_id"}
-
-// copyKeys writes the postings of the inserted articles with COPY, the
-// fastest bulk path: a backfill batch carries tens of thousands of them.
-func copyKeys(ctx context.Context, tx pgx.Tx, in []dedup.NewArticle, ids []int64, inserted map[int64]time.Time) error {
-	var rows [][]any
-	for i, na := range in {
-		if _, ok := inserted[ids[i]]; !ok {
-			continue
-		}
-		for _, k := range keysToInt64(na.Fingerprint.Keys) {
-			rows = append(rows, []any{k, ids[i]})
-		}
-	}
-	if len(rows) == 0 {
-		return nil
-	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"article_keys"}, articleKeysColumns, pgx.CopyFromRows(rows)); err != nil {
-		return fmt.Errorf("copy keys: %w", err)
-	}
-	return nil
-}
 
 const deleteStaleKeysSQL = `
 DELETE FROM article_keys

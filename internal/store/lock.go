@@ -38,13 +38,7 @@ var errClustersMoved = errors.New("clusters changed while locking")
 func (db *DB) LockClusters(ctx context.Context, articleIDs []int64, fn func(ctx context.Context, tx dedup.ClusterTx, clusterOf map[int64]int64) error) error {
 	var err error
 	for attempt := 1; attempt <= maxLockAttempts; attempt++ {
-		err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-			clusterOf, err := lockClusters(ctx, tx, articleIDs)
-			if err != nil {
-				return err
-			}
-			return fn(ctx, &clusterTx{tx: tx, subscribers: db.subscribers}, clusterOf)
-		})
+		err = db.lockedTx(ctx, articleIDs, fn)
 		if err == nil {
 			return nil
 		}
@@ -94,30 +88,50 @@ SELECT id, cluster_id
 FROM articles
 WHERE id = ANY($1)`
 
-// lockClusters locks the articles' clusters and returns each article's
-// cluster, read again after the locks were granted. If an article is now in
-// a cluster that is not locked, it moved while we waited: errClustersMoved.
-// An article in a locked cluster cannot move, since moving it takes that lock.
-func lockClusters(ctx context.Context, tx pgx.Tx, articleIDs []int64) (map[int64]int64, error) {
-	rows, _ := tx.Query(ctx, lockClusterRowsSQL, articleIDs)
-	locked, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return nil, fmt.Errorf("lock cluster rows: %w", err)
-	}
-	rows, _ = tx.Query(ctx, listClusterOfSQL, articleIDs)
-	clusterOf := make(map[int64]int64, len(articleIDs))
-	var id, clusterID int64
-	_, err = pgx.ForEachRow(rows, []any{&id, &clusterID}, func() error {
-		if _, ok := slices.BinarySearch(locked, clusterID); !ok {
-			return errClustersMoved
+// lockedTx runs fn in a transaction that begins by locking the articles'
+// clusters and reading each article's cluster again after the locks were
+// granted. BEGIN and both statements go as one batch: one round trip. If an
+// article is now in a cluster that is not locked, it moved while we waited:
+// errClustersMoved. An article in a locked cluster cannot move, since
+// moving it takes that lock.
+func (db *DB) lockedTx(ctx context.Context, articleIDs []int64, fn func(ctx context.Context, tx dedup.ClusterTx, clusterOf map[int64]int64) error) error {
+	batch := &pgx.Batch{}
+	batch.BeginTx(pgx.TxOptions{})
+	var locked []int64
+	batch.Queue(lockClusterRowsSQL, articleIDs).Query(func(rows pgx.Rows) error {
+		var err error
+		if locked, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
+			return fmt.Errorf("lock cluster rows: %w", err)
 		}
-		clusterOf[id] = clusterID
 		return nil
 	})
+	clusterOf := make(map[int64]int64, len(articleIDs))
+	batch.Queue(listClusterOfSQL, articleIDs).Query(func(rows pgx.Rows) error {
+		var id, clusterID int64
+		_, err := pgx.ForEachRow(rows, []any{&id, &clusterID}, func() error {
+			if _, ok := slices.BinarySearch(locked, clusterID); !ok {
+				return errClustersMoved
+			}
+			clusterOf[id] = clusterID
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("read clusters of articles: %w", err)
+		}
+		return nil
+	})
+	br := db.pool.SendBatch(ctx, batch)
+	err := br.Close()
+	tx := br.Tx()
+	// Rollback after Commit does nothing; either returns the connection.
+	defer func() { _ = tx.Rollback(ctx) }()
 	if err != nil {
-		return nil, fmt.Errorf("read clusters of articles: %w", err)
+		return err
 	}
-	return clusterOf, nil
+	if err := fn(ctx, &clusterTx{tx: tx, subscribers: db.subscribers}, clusterOf); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
 }
 
 // clusterTx is dedup.ClusterTx over one Postgres transaction.
