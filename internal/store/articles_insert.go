@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -11,12 +12,16 @@ import (
 )
 
 // InsertArticles stores new articles with their fingerprints and candidate
-// keys, each in a new cluster of its own, in one statement (so in one round
-// trip and one implicit transaction). An article whose (Source, ExternalID)
-// is already stored, earlier in the database or earlier in the same slice,
-// is left alone and its result carries the stored row. Articles without an
-// ExternalID never conflict. New articles get ascending ids in input order.
-// Results are in input order.
+// keys, each in a new cluster of its own, in one transaction. An article
+// whose (Source, ExternalID) is already stored, earlier in the database or
+// earlier in the same slice, is left alone and its result carries the stored
+// row. Articles without an ExternalID never conflict. New articles get
+// ascending ids in input order. Results are in input order.
+//
+// A batch with few postings (the API's one article) is one statement, so
+// one round trip. A larger one (a backfill batch) writes its postings with
+// COPY, which is faster per row than an INSERT from arrays, in the same
+// transaction.
 //
 // A nil Article or Fingerprint is an error wrapping dedup.ErrInvalid.
 func (db *DB) InsertArticles(ctx context.Context, articles []dedup.NewArticle) ([]dedup.InsertResult, error) {
@@ -26,7 +31,22 @@ func (db *DB) InsertArticles(ctx context.Context, articles []dedup.NewArticle) (
 	if err := validateNewArticles(articles); err != nil {
 		return nil, fmt.Errorf("insert articles: %w", err)
 	}
-	results, conflicts, err := insertArticles(ctx, db.pool, articles)
+	arrays := newArticleArrays(articles)
+	var results []dedup.InsertResult
+	var conflicts []int
+	var err error
+	if len(arrays.keys) <= db.copyPostingsAbove {
+		results, conflicts, err = insertArticles(ctx, db.pool, articles, insertArticlesSQL, arrays.args(true))
+	} else {
+		err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+			var err error
+			results, conflicts, err = insertArticles(ctx, tx, articles, insertArticlesOnlySQL, arrays.args(false))
+			if err != nil {
+				return err
+			}
+			return copyPostings(ctx, tx, arrays, results)
+		})
+	}
 	if err != nil {
 		return nil, pgErr("insert articles", err)
 	}
@@ -38,6 +58,14 @@ func (db *DB) InsertArticles(ctx context.Context, articles []dedup.NewArticle) (
 	}
 	return results, nil
 }
+
+// defaultCopyPostingsAbove is the number of postings above which a batch
+// writes them with COPY (see InsertArticles). BenchmarkInsertArticlesPostgres
+// (40,000 postings) is about 20% slower with the INSERT from arrays than
+// with COPY, about 0.6 µs more per posting; BenchmarkInsertArticlePostgres
+// (60) is about 25% faster as one statement. A round trip is worth a few
+// hundred postings (docs/BENCHMARKS.md).
+const defaultCopyPostingsAbove = 1000
 
 // insertArticlesSQL inserts a whole batch from parallel arrays: the
 // articles, their one-member clusters and their postings. $17 and $18 are
@@ -51,7 +79,8 @@ func (db *DB) InsertArticles(ctx context.Context, articles []dedup.NewArticle) (
 // and cannot deadlock. A conflicting row is skipped, never checked for
 // first: the unique constraint decides, and its clusters and postings are
 // not written (they join on what the insert returned).
-const insertArticlesSQL = `
+const (
+	insertArticlesHead = `
 WITH ids AS (
     SELECT row_number() OVER (ORDER BY article_id) AS ord, article_id, cluster_id
     FROM (SELECT nextval('articles_id_seq') AS article_id, nextval('clusters_id_seq') AS cluster_id
@@ -73,20 +102,27 @@ WITH ids AS (
 ), own_clusters AS (
     INSERT INTO clusters (id, canonical_id, size)
     SELECT cluster_id, id, 1 FROM ins
-), postings AS (
+)`
+	insertArticlesPostings = `, postings AS (
     INSERT INTO article_keys (key, article_id)
     SELECT p.key, ins.id
     FROM unnest($15::bigint[], $16::bigint[]) AS p(key, ord)
     JOIN ids USING (ord)
     JOIN ins ON ins.id = ids.article_id
-)
+)`
+	insertArticlesTail = `
 SELECT ids.ord, ins.id, ins.cluster_id, ins.ingested_at
 FROM ins JOIN ids ON ids.article_id = ins.id`
 
-// insertArticles runs insertArticlesSQL and returns the results of the
-// inserted articles, with the input positions of the conflicting ones.
-func insertArticles(ctx context.Context, q querier, in []dedup.NewArticle) ([]dedup.InsertResult, []int, error) {
-	rows, _ := q.Query(ctx, insertArticlesSQL, articleArrays(in)...)
+	insertArticlesSQL     = insertArticlesHead + insertArticlesPostings + insertArticlesTail
+	insertArticlesOnlySQL = insertArticlesHead + insertArticlesTail
+)
+
+// insertArticles runs insertArticlesSQL or insertArticlesOnlySQL and returns
+// the results of the inserted articles, with the input positions of the
+// conflicting ones.
+func insertArticles(ctx context.Context, q querier, in []dedup.NewArticle, sql string, args []any) ([]dedup.InsertResult, []int, error) {
+	rows, _ := q.Query(ctx, sql, args...)
 	results := make([]dedup.InsertResult, len(in))
 	var ord, id, clusterID int64
 	var at time.Time
@@ -107,8 +143,15 @@ func insertArticles(ctx context.Context, q querier, in []dedup.NewArticle) ([]de
 	return results, conflicts, nil
 }
 
-// articleArrays lays the batch out as the parallel arrays insertArticlesSQL takes.
-func articleArrays(in []dedup.NewArticle) []any {
+// articleArrays is a batch laid out as the parallel arrays
+// insertArticlesSQL takes; keys and keyOrd are its postings, each key with
+// the position of its article (from 1).
+type articleArrays struct {
+	columns      []any
+	keys, keyOrd []int64
+}
+
+func newArticleArrays(in []dedup.NewArticle) *articleArrays {
 	n := len(in)
 	var (
 		source, url, title, body = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
@@ -118,22 +161,51 @@ func articleArrays(in []dedup.NewArticle) []any {
 		version, hash, sim       = make([]int64, n), make([]int64, n), make([]int64, n)
 		fpVersion, tokens        = make([]int32, n), make([]int32, n)
 		features                 = make([][]byte, n)
-		keys, keyOrd             []int64
+		a                        articleArrays
 	)
 	for i, na := range in {
-		a, fp := na.Article, na.Fingerprint
-		source[i], externalID[i], url[i], title[i] = a.Source, nullString(a.ExternalID), a.URL, a.Title
-		body[i], format[i], language[i] = a.Body, string(a.Format), a.Language
-		published[i], version[i] = nullTime(a.PublishedAt), a.Version
+		art, fp := na.Article, na.Fingerprint
+		source[i], externalID[i], url[i], title[i] = art.Source, nullString(art.ExternalID), art.URL, art.Title
+		body[i], format[i], language[i] = art.Body, string(art.Format), art.Language
+		published[i], version[i] = nullTime(art.PublishedAt), art.Version
 		fpVersion[i], hash[i], sim[i] = int32(fp.Version), toInt64(fp.ContentHash), toInt64(fp.SimHash)
 		tokens[i], features[i] = int32(fp.Tokens), fp.Features
 		for _, k := range keysToInt64(fp.Keys) {
-			keys = append(keys, k)
-			keyOrd = append(keyOrd, int64(i+1))
+			a.keys = append(a.keys, k)
+			a.keyOrd = append(a.keyOrd, int64(i+1))
 		}
 	}
-	return []any{source, externalID, url, title, body, format, language,
-		published, version, fpVersion, hash, sim, tokens, features, keys, keyOrd}
+	a.columns = []any{source, externalID, url, title, body, format, language,
+		published, version, fpVersion, hash, sim, tokens, features}
+	return &a
+}
+
+// args returns the statement's arguments, with the postings or without.
+func (a *articleArrays) args(withPostings bool) []any {
+	if !withPostings {
+		return a.columns
+	}
+	return append(slices.Clip(a.columns), a.keys, a.keyOrd)
+}
+
+var articleKeysColumns = []string{"key", "article_id"}
+
+// copyPostings writes the postings of the articles that were inserted (not
+// of those that conflicted) with COPY.
+func copyPostings(ctx context.Context, tx pgx.Tx, a *articleArrays, results []dedup.InsertResult) error {
+	rows := make([][]any, 0, len(a.keys))
+	for j, k := range a.keys {
+		if r := results[a.keyOrd[j]-1]; r.Created {
+			rows = append(rows, []any{k, r.Article.ID})
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"article_keys"}, articleKeysColumns, pgx.CopyFromRows(rows)); err != nil {
+		return fmt.Errorf("copy keys: %w", err)
+	}
+	return nil
 }
 
 const listArticlesByExternalIDSQL = `

@@ -40,6 +40,24 @@ func BenchmarkInsertArticlesPostgres(b *testing.B) {
 	benchmarkInsertArticles(b, newTestDB(b))
 }
 
+// BenchmarkInsertArticlePostgres inserts one article of 60 keys at a time,
+// as a POST does.
+func BenchmarkInsertArticlePostgres(b *testing.B) {
+	st := newTestDB(b)
+	rng := rand.New(rand.NewPCG(3, 4))
+	keys := make([]uint64, 60)
+	n := 0
+	for b.Loop() {
+		for k := range keys {
+			keys[k] = rng.Uint64()
+		}
+		n++
+		if _, err := st.InsertArticles(b.Context(), []dedup.NewArticle{newArticle("bench", fmt.Sprint(n), keys...)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkInsertArticlesEmbedded(b *testing.B) {
 	benchmarkInsertArticles(b, newTestEmbedded(b))
 }

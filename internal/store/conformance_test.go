@@ -140,3 +140,26 @@ var equateEmpty = cmpopts.EquateEmpty()
 func diff(x, y any, opts ...cmp.Option) string {
 	return cmp.Diff(x, y, append(opts, equateEmpty)...)
 }
+
+// withCopyPostingsAbove sets the number of postings above which
+// InsertArticles writes them with COPY; -1 takes that path always.
+func withCopyPostingsAbove(n int) Option {
+	return func(o *options) { o.copyPostingsAbove = n }
+}
+
+// TestPostgresCopyPostings runs the tests that insert articles and read
+// their postings back with every batch taking the COPY path, which the
+// conformance tests' small batches otherwise never reach.
+func TestPostgresCopyPostings(t *testing.T) {
+	requireDB(t)
+	newStore := func(tb testing.TB, opts ...Option) storeUnderTest {
+		return newTestDB(tb, append(opts, withCopyPostingsAbove(-1))...)
+	}
+	for name, fn := range map[string]func(*testing.T, newStoreFunc){
+		"InsertArticles":           testInsertArticles,
+		"InsertArticlesIdempotent": testInsertArticlesIdempotent,
+		"ListCandidates":           testListCandidates,
+	} {
+		t.Run(name, func(t *testing.T) { fn(t, newStore) })
+	}
+}

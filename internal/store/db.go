@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 
@@ -15,8 +16,9 @@ import (
 // webhook receipt and checkpoint methods the workers and the webhook use. It
 // is safe for concurrent use.
 type DB struct {
-	pool        *pgxpool.Pool
-	subscribers []string
+	pool              *pgxpool.Pool
+	subscribers       []string
+	copyPostingsAbove int // see InsertArticles
 }
 
 var _ dedup.Store = (*DB)(nil)
@@ -49,7 +51,7 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*DB, error) 
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	db := &DB{pool: pool, subscribers: o.subscribers}
+	db := &DB{pool: pool, subscribers: o.subscribers, copyPostingsAbove: cmp.Or(o.copyPostingsAbove, defaultCopyPostingsAbove)}
 	if err := db.Ping(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("open database: %w", err)

@@ -6,6 +6,9 @@ type Option func(*options)
 type options struct {
 	subscribers []string
 	maxConns    int32
+	// copyPostingsAbove overrides defaultCopyPostingsAbove when not 0
+	// (tests set -1 to take the COPY path always).
+	copyPostingsAbove int
 }
 
 func applyOptions(opts []Option) options {
