@@ -68,8 +68,10 @@ func (db *DB) InsertArticles(ctx context.Context, articles []dedup.NewArticle) (
 const defaultCopyPostingsAbove = 1000
 
 // insertArticlesSQL inserts a whole batch from parallel arrays: the
-// articles, their one-member clusters and their postings. $17 and $18 are
+// articles, their one-member clusters and their postings. $15 and $16 are
 // the postings as (key, position of the article in the arrays, from 1).
+// insertArticlesOnlySQL is the same without the postings, which the caller
+// then writes with COPY.
 //
 // It draws the ids first (ids), in ascending order, and numbers them, so
 // that articles get ids in input order whatever order the insert runs in;
