@@ -37,14 +37,8 @@ func (db *DB) GetCluster(ctx context.Context, id int64) (*dedup.Cluster, error) 
 			c = &dedup.Cluster{ID: id, CanonicalID: idOrZero(canonical), Members: []dedup.Member{}, UpdatedAt: updated.UTC()}
 		}
 		if memberID != nil {
-			c.Members = append(c.Members, dedup.Member{
-				ArticleID:   *memberID,
-				PublishedAt: timeOrZero(published),
-				IngestedAt:  ingested.UTC(),
-				Via:         *via,
-				Relation:    dedup.Relation(*relation),
-				Score:       *score,
-			})
+			r := memberRow{ID: *memberID, PublishedAt: published, IngestedAt: *ingested, Via: *via, Relation: *relation, Score: *score}
+			c.Members = append(c.Members, r.member())
 		}
 		return nil
 	})
@@ -72,18 +66,22 @@ type memberRow struct {
 	Score       float64    `db:"score"`
 }
 
+func (r memberRow) member() dedup.Member {
+	return dedup.Member{
+		ArticleID:   r.ID,
+		PublishedAt: timeOrZero(r.PublishedAt),
+		IngestedAt:  r.IngestedAt.UTC(),
+		Via:         r.Via,
+		Relation:    dedup.Relation(r.Relation),
+		Score:       r.Score,
+	}
+}
+
 func listMembers(ctx context.Context, q querier, clusterID int64) ([]dedup.Member, error) {
 	rows, _ := q.Query(ctx, listMembersSQL, clusterID)
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (dedup.Member, error) {
 		r, err := pgx.RowToStructByName[memberRow](row)
-		return dedup.Member{
-			ArticleID:   r.ID,
-			PublishedAt: timeOrZero(r.PublishedAt),
-			IngestedAt:  r.IngestedAt.UTC(),
-			Via:         r.Via,
-			Relation:    dedup.Relation(r.Relation),
-			Score:       r.Score,
-		}, err
+		return r.member(), err
 	})
 }
 
