@@ -5,7 +5,7 @@ import "slices"
 // FingerprintVersion identifies the normalization, features and key scheme
 // that produced a Fingerprint. It is stored with every row; bump it whenever
 // any of them changes so that backfill can recompute the stale rows.
-const FingerprintVersion = 2
+const FingerprintVersion = 3
 
 // Fingerprint is everything computed from an article's text that matching needs.
 type Fingerprint struct {

@@ -13,6 +13,10 @@ import (
 //   - a labelled teaser: an upper-case label and a colon ("READ MORE: ...");
 //   - a byline: "By" and a few capitalised words;
 //   - a parenthesised paragraph (wire credits: "(Reporting by ...; Editing by ...)");
+//   - a photo caption: a paragraph that ends with a photo credit
+//     ("... in Helsinki, Monday. (AP Photo/Evan Vucci)") or is followed by
+//     one standing alone. Agencies syndicate their pictures with the same
+//     captions, so a caption kept as prose links unrelated stories;
 //   - a copyright or rights notice.
 // A dateline ("LONDON (Reuters) -") opening a paragraph is skipped by
 // datelineEnd. Furniture stays in Clean; it is only left out of the features.
@@ -27,7 +31,9 @@ func markFurniture(t *Text) {
 	prose := false
 	for i := range t.Paragraphs {
 		p := &t.Paragraphs[i]
-		p.Furniture = isFurniture(t.Clean[p.Start:p.End])
+		text := t.Clean[p.Start:p.End]
+		p.Furniture = isFurniture(text) || isCaption(text) ||
+			i+1 < len(t.Paragraphs) && isPhotoCredit(t.Clean[t.Paragraphs[i+1].Start:t.Paragraphs[i+1].End])
 		prose = prose || !p.Furniture
 	}
 	if prose {
@@ -62,6 +68,50 @@ func isFurniture(p string) bool {
 		return true
 	}
 	return false
+}
+
+// isCaption reports a paragraph that ends with a photo credit.
+func isCaption(p string) bool {
+	if !strings.HasSuffix(p, ")") {
+		return false
+	}
+	open := strings.LastIndexByte(p, '(')
+	return open > 0 && isPhotoCredit(p[open:])
+}
+
+// isPhotoCredit reports a parenthesised photo credit: "(AP Photo/Evan
+// Vucci, File)", "(Sean Gallup/Getty Images)", "(Photo by Jane Doe / AFP)".
+// It names a photo, or a photographer and an agency joined by a slash
+// between letters; a text credit ("(Reporting by ...)") does neither.
+func isPhotoCredit(p string) bool {
+	if !strings.HasPrefix(p, "(") || !strings.HasSuffix(p, ")") || countWords(p, 17) > 16 {
+		return false
+	}
+	inner := p[1 : len(p)-1]
+	if strings.ContainsAny(inner, "()") {
+		return false
+	}
+	if strings.Contains(strings.ToLower(inner), "photo") {
+		return true
+	}
+	for i := strings.IndexByte(inner, '/'); i >= 0; i = nextSlash(inner, i) {
+		before := strings.TrimRight(inner[:i], " ")
+		after := strings.TrimLeft(inner[i+1:], " ")
+		b, _ := utf8.DecodeLastRuneInString(before)
+		a, _ := utf8.DecodeRuneInString(after)
+		if unicode.IsLetter(b) && unicode.IsLetter(a) {
+			return true
+		}
+	}
+	return false
+}
+
+func nextSlash(s string, i int) int {
+	j := strings.IndexByte(s[i+1:], '/')
+	if j < 0 {
+		return -1
+	}
+	return i + 1 + j
 }
 
 func isNotice(p string) bool {

@@ -121,6 +121,29 @@ func TestFurniture(t *testing.T) {
 	}
 }
 
+func TestCaptions(t *testing.T) {
+	story := "The two leaders met for more than two hours in the palace, officials said on Monday."
+	caption := "The president arrives at the airport in the capital on Sunday, on the eve of the meeting."
+	tests := []struct {
+		name, text string
+		want       int // words kept
+	}{
+		{"credit at the end", story + "\n\n" + caption + " (AP Photo/Jane Doe, File)", 16},
+		{"credit alone after it", story + "\n\n" + caption + "\n\n(Jane Doe/Getty Images)", 16},
+		{"photo by", story + "\n\n" + caption + " (Photo by Jane Doe / AFP)", 16},
+		{"text credit is not a caption", story + "\n\n" + caption + "\n\n(Reporting by Jane Doe; Editing by John Roe)", 33},
+		{"a ratio is not a credit", story + "\n\n" + caption + " (1/2)", 35},
+		{"parenthesis in prose", story + "\n\n" + caption + " (It was his first visit.)", 38},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := foldedWords(tt.text); len(got) != tt.want {
+				t.Errorf("kept %d words %q, want %d", len(got), got, tt.want)
+			}
+		})
+	}
+}
+
 func TestDateline(t *testing.T) {
 	tests := []struct {
 		in, rest string
