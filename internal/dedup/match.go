@@ -133,36 +133,33 @@ func sortCandidates(cs []candidate) {
 	})
 }
 
-// resolveComposites turns same-story links into partial ones where the
-// longer text is a composite: a second story, different from the shorter
-// text's, explains most of what the shorter one does not. This is how a
-// follow-up that quotes a story at length is told from an untrimmed
-// original of it.
+// resolveComposites turns same-story links into partial ones where either
+// text is a composite: its material beyond the other text is a second
+// story. This is how a follow-up that quotes a story at length is told from
+// an untrimmed original of it, and a follow-up that reuses most of one
+// story and some of another from a copy of the first. The new article is
+// checked against its own candidates; a stored one against its candidates,
+// read from the store, when it has enough new material to be a composite.
 //
-// Only texts published before the longer one count as its sources: a later
-// follow-up that quoted the longer text explains its passages too, but it
-// is a derivative of it, not a source.
+// Only texts published before the composite count as its sources: a later
+// follow-up that quoted it explains its passages too, but it is a
+// derivative of it, not a source.
 func (s *Service) resolveComposites(ctx context.Context, self dated, p *profile, cands []candidate, th Thresholds) error {
 	for i := range cands {
 		c := &cands[i]
 		if c.relation != RelationCopy && c.relation != RelationRewrite {
 			continue
 		}
-		hiA := explained(c.m.covA) >= explained(c.m.covB)
-		var composite bool
-		var err error
-		if hiA {
-			// The new article is the shorter text; the stored one contains it.
-			composite, err = s.storedComposite(ctx, self.id, c, p, th)
-		} else {
-			composite = isComposite(c.m.covA.any, p, c.prof, sources(cands, i, self), th)
-		}
-		if err != nil {
-			return err
+		composite := isComposite(c.m.covA.any, p, c.prof, sources(cands, i, self), th)
+		if !composite {
+			var err error
+			if composite, err = s.storedComposite(ctx, self.id, c, p, th); err != nil {
+				return err
+			}
+			c.composite = composite
 		}
 		if composite {
 			c.relation = RelationPartial
-			c.composite = hiA
 		}
 	}
 	sortCandidates(cands)
@@ -206,10 +203,10 @@ func sources(cands []candidate, skip int, y dated) []*profile {
 	return out
 }
 
-// storedComposite checks whether stored candidate c, which contains the new
-// article p, is a composite of p's story and another stored one.
+// storedComposite checks whether stored candidate c is a composite of the
+// new article p's story and another stored one.
 func (s *Service) storedComposite(ctx context.Context, self int64, c *candidate, p *profile, th Thresholds) (bool, error) {
-	if explained(c.m.covB) >= th.Rewrite {
+	if !mayBeComposite(c.m.covB.any, th) {
 		return false, nil
 	}
 	yfp := fingerprintTokens(c.prof.toks)
@@ -244,15 +241,50 @@ func (s *Service) storedComposite(ctx context.Context, self int64, c *candidate,
 	return isComposite(c.m.covB.any, c.prof, p, profs, th), nil
 }
 
-// isComposite reports whether the new material of container y (its long
-// runs that x leaves unmatched) is mostly matched by texts in others that
-// are not the same story as x.
+// isComposite reports whether the new material of y (its long runs that
+// x leaves unmatched) is a second story, so that y is a composite of x's
+// story and another one rather than a version of x.
+//
+// A container (more than 1-Rewrite of y is new) is a composite when texts
+// of other stories match most of its new material. A text that x accounts
+// for nearly whole has little new material, and on real pages that is
+// often page furniture the normalizer kept (a site's weather box, a
+// newsletter prompt, a quote many outlets carried); so there the new
+// material must come from one other story, unrelated to x, and be
+// specific to it: no text of a third story matches most of it.
 func isComposite(coveredByX []bool, y, x *profile, others []*profile, th Thresholds) bool {
-	rest := novel(coveredByX)
-	remainder := count(rest)
-	if frac(remainder, len(y.toks)) < 1-th.Rewrite || remainder < minSharedWords {
+	if !mayBeComposite(coveredByX, th) {
 		return false
 	}
+	rest := novel(coveredByX)
+	remainder := count(rest)
+	if isContainer(remainder, len(y.toks), th) {
+		return unionExplains(rest, remainder, y, x, others, th)
+	}
+	return secondStory(rest, remainder, y, x, others, th)
+}
+
+// isContainer reports whether a text of n words, remainder of them new
+// material, carries more than the other text of a same-story pair can
+// account for: the other explains less of it than a rewrite needs.
+func isContainer(remainder, n int, th Thresholds) bool {
+	return 1-frac(remainder, n) < th.Rewrite
+}
+
+// mayBeComposite reports whether a text, covered as given by the other text
+// of a pair, has enough new material for isComposite to find a second story
+// in it.
+func mayBeComposite(coveredByX []bool, th Thresholds) bool {
+	remainder := count(novel(coveredByX))
+	if isContainer(remainder, len(coveredByX), th) {
+		return remainder >= minSharedWords
+	}
+	return remainder >= minSecondStory
+}
+
+// unionExplains reports whether texts in others that are not the same story
+// as x together match most of the new material rest of y.
+func unionExplains(rest []bool, remainder int, y, x *profile, others []*profile, th Thresholds) bool {
 	explained := make([]bool, len(y.toks))
 	for _, z := range others {
 		if sameStory(x, z, th) {
@@ -266,6 +298,54 @@ func isComposite(coveredByX []bool, y, x *profile, others []*profile, th Thresho
 	}
 	got := count(explained)
 	return got >= minSharedWords && frac(got, remainder) >= 0.5
+}
+
+// secondStory reports whether one text in others, unrelated to x, matches
+// most of the new material rest of y, and no text of a third story matches
+// most of what it matches.
+func secondStory(rest []bool, remainder int, y, x *profile, others []*profile, th Thresholds) bool {
+	covers := make([][]bool, len(others))
+	best, bestN := -1, 0
+	for j, z := range others {
+		covers[j] = cover(y, z).any
+		if rel, _ := classify(compare(x, z), th); rel != "" {
+			continue
+		}
+		if n := countBoth(covers[j], rest); n > bestN {
+			best, bestN = j, n
+		}
+	}
+	if best < 0 || bestN < minSecondStory || frac(bestN, remainder) < 0.5 {
+		return false
+	}
+	own := make([]bool, len(rest))
+	for i := range own {
+		own[i] = rest[i] && covers[best][i]
+	}
+	for j, z := range others {
+		if j != best && frac(countBoth(covers[j], own), bestN) >= 0.5 && !sameStory(others[best], z, th) {
+			return false
+		}
+	}
+	return true
+}
+
+// minSecondStory is the fewest words of a second story in a text that
+// another accounts for nearly whole. Page furniture that the normalizer
+// keeps comes a paragraph at a time (a weather box, a subscription prompt,
+// a caption without a credit: 22 to 35 words on the Helsinki pages), so
+// it takes more than one such paragraph.
+const minSecondStory = 2 * minSharedWords
+
+// countBoth counts the positions set in both a and b.
+func countBoth(a, b []bool) int {
+	n := 0
+	for i := range a {
+		if a[i] && b[i] {
+			n++
+		}
+	}
+	return n
 }
 
 func sameStory(x, z *profile, th Thresholds) bool {
