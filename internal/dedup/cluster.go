@@ -60,13 +60,19 @@ func (s *Service) attach(ctx context.Context, tx ClusterTx, clusterOf map[int64]
 	}
 	var events []Event
 	for _, c := range at.cands {
-		if _, ok := clusterOf[c.stored.ArticleID]; c.composite && ok {
-			ev, err := s.unmergeComposite(ctx, tx, clusterOf, c.stored.ArticleID, at.th)
-			if err != nil {
-				return nil, err
-			}
-			events = append(events, ev...)
+		_, ok := clusterOf[c.stored.ArticleID]
+		if !ok || !c.composite && !c.lateSource {
+			continue
 		}
+		var source *profile
+		if c.lateSource {
+			source = at.prof
+		}
+		ev, err := s.unmergeComposite(ctx, tx, clusterOf, c.stored.ArticleID, source, at.th)
+		if err != nil {
+			return nil, err
+		}
+		events = append(events, ev...)
 	}
 	targets := targetClusters(clusterOf, n, at.cands)
 	if len(targets) > 0 {
@@ -117,7 +123,7 @@ func (s *Service) evictPartials(ctx context.Context, tx ClusterTx, clusterOf map
 		if c.stored.ArticleID == canon || sameStory(c.prof, cp, at.th) {
 			continue
 		}
-		ev, err := s.unmergeComposite(ctx, tx, clusterOf, c.stored.ArticleID, at.th)
+		ev, err := s.unmergeComposite(ctx, tx, clusterOf, c.stored.ArticleID, nil, at.th)
 		if err != nil {
 			return nil, err
 		}

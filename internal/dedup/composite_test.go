@@ -1,6 +1,7 @@
 package dedup_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -37,32 +38,36 @@ func relationTo(r *dedup.Result, id int64) dedup.Relation {
 
 // A follow-up that carries all of story A and two paragraphs of story B is
 // accounted for by A at 82%, as a copy with boilerplate would be; its new
-// material is B's, so it is partial reuse of A, not a copy.
-func TestFollowUpOfMostlyOneStoryIsNotMerged(t *testing.T) {
-	svc := dedup.NewService(memstore.New(), dedup.Options{})
-	a := ingest(t, svc, "a", storyA, day(1))
-	ingest(t, svc, "b", storyB, day(2))
-	f := ingest(t, svc, "follow", joinAll(composed[0:9], composed[9:11]), day(3))
-	if f.Article.ClusterID == a.Article.ClusterID {
-		t.Fatalf("follow-up merged into story A's cluster (matches %+v)", f.Matches)
-	}
-	if rel := relationTo(f, a.Article.ID); rel != dedup.RelationPartial {
-		t.Errorf("follow-up to A = %q, want partial", rel)
-	}
-}
-
-// The same, found from the other side: the follow-up is stored first, and
-// the story it reuses most of arrives later (published before it).
-func TestStoredFollowUpFoundWhenItsMainSourceArrives(t *testing.T) {
-	svc := dedup.NewService(memstore.New(), dedup.Options{})
-	ingest(t, svc, "b", storyB, day(1))
-	f := ingest(t, svc, "follow", joinAll(composed[0:9], composed[9:11]), day(3))
-	a := ingest(t, svc, "a", storyA, day(2))
-	if a.Article.ClusterID == f.Article.ClusterID {
-		t.Fatalf("story A merged into the follow-up's cluster (matches %+v)", a.Matches)
-	}
-	if rel := relationTo(a, f.Article.ID); rel != dedup.RelationPartial {
-		t.Errorf("A to follow-up = %q, want partial", rel)
+// material is B's, so it is partial reuse of A, not a copy. This holds
+// whichever of the follow-up and A is stored first (A is published first).
+func TestFollowUpReusingMostOfOneStory(t *testing.T) {
+	follow := joinAll(composed[0:9], composed[9:11])
+	for _, tt := range []struct {
+		name          string
+		followUpFirst bool
+	}{{"follow-up stored last", false}, {"story stored last", true}} {
+		t.Run(tt.name, func(t *testing.T) {
+			svc := dedup.NewService(memstore.New(), dedup.Options{})
+			ingest(t, svc, "b", storyB, day(1))
+			var a, f *dedup.Result
+			if tt.followUpFirst {
+				f = ingest(t, svc, "follow", follow, day(3))
+				a = ingest(t, svc, "a", storyA, day(2))
+			} else {
+				a = ingest(t, svc, "a", storyA, day(2))
+				f = ingest(t, svc, "follow", follow, day(3))
+			}
+			if f.Article.ClusterID == a.Article.ClusterID {
+				t.Fatalf("follow-up and story A in one cluster (matches %+v, %+v)", f.Matches, a.Matches)
+			}
+			later, other := f, a
+			if tt.followUpFirst {
+				later, other = a, f
+			}
+			if rel := relationTo(later, other.Article.ID); rel != dedup.RelationPartial {
+				t.Errorf("link between follow-up and A = %q, want partial", rel)
+			}
+		})
 	}
 }
 
@@ -76,5 +81,29 @@ func TestRecurringBlockIsNotASecondStory(t *testing.T) {
 	c := ingest(t, svc, "copy", joinAll(composed[0:9], widget), day(4))
 	if c.Article.ClusterID != a.Article.ClusterID {
 		t.Fatalf("copy with a recurring block not in A's cluster (matches %+v)", c.Matches)
+	}
+}
+
+// A follow-up that contains all of story B and half of story A arrives
+// after B and before A (A published earlier): at first it is B's copy with
+// more text. When A arrives, the follow-up turns out to be a composite of
+// the two stories and leaves B's cluster, as it would have had A come first.
+func TestLateSecondSourceUnmergesFollowUp(t *testing.T) {
+	svc := dedup.NewService(memstore.New(), dedup.Options{})
+	b := ingest(t, svc, "b", storyB, day(1))
+	f := ingest(t, svc, "follow", joinAll(composed[9:15], composed[0:4]), day(3))
+	if f.Article.ClusterID != b.Article.ClusterID {
+		t.Fatalf("before A arrives the follow-up should be in B's cluster (matches %+v)", f.Matches)
+	}
+	a := ingest(t, svc, "a", storyA, day(2))
+	if rel := relationTo(a, f.Article.ID); rel != dedup.RelationPartial {
+		t.Fatalf("A to follow-up = %q, want partial", rel)
+	}
+	got, err := svc.GetArticle(context.Background(), f.Article.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ClusterID == b.Article.ClusterID {
+		t.Errorf("follow-up still in B's cluster after its second source arrived")
 	}
 }

@@ -19,6 +19,12 @@ type candidate struct {
 	// composite of this article's story and another one: its own
 	// same-story links are then checked again (see unmergeComposite).
 	composite bool
+	// lateSource is set when this article came out before the stored one
+	// and reuses some of it, but was stored after it: it may be the second
+	// source of a composite that was merged before it arrived, so the
+	// stored article's same-story links are checked again with this
+	// article as a source (see unmergeComposite).
+	lateSource bool
 }
 
 // profileOf decodes a stored fingerprint's features.
@@ -161,6 +167,11 @@ func (s *Service) resolveComposites(ctx context.Context, self dated, p *profile,
 		if composite {
 			c.relation = RelationPartial
 		}
+	}
+	for i := range cands {
+		c := &cands[i]
+		c.lateSource = c.relation == RelationPartial && !c.composite && self.before(datedOf(c.stored)) &&
+			c.m.covB.nAny >= minSharedWords
 	}
 	sortCandidates(cands)
 	return nil
@@ -357,7 +368,15 @@ func sameStory(x, z *profile, th Thresholds) bool {
 // to be a composite: a link to a text it contains but is not accounted for
 // by was a follow-up merged into one of its sources before the other source
 // was stored. Such links become partial and the cluster regroups.
-func (s *Service) unmergeComposite(ctx context.Context, tx ClusterTx, clusterOf map[int64]int64, y int64, th Thresholds) ([]Event, error) {
+//
+// With a source given (an article stored later but published before y),
+// y is not known to be a composite yet: a link becomes partial only where
+// y contains the linked text and the source is the second story of y's
+// material beyond it. (A text that the linked one accounts for nearly
+// whole is left alone here: telling its few new paragraphs from page
+// furniture takes y's other candidates, which the cluster step does not
+// read.)
+func (s *Service) unmergeComposite(ctx context.Context, tx ClusterTx, clusterOf map[int64]int64, y int64, source *profile, th Thresholds) ([]Event, error) {
 	links, err := tx.ListLinks(ctx, []int64{y})
 	if err != nil {
 		return nil, err
@@ -387,7 +406,8 @@ func (s *Service) unmergeComposite(ctx context.Context, tx ClusterTx, clusterOf 
 		if !l.Relation.Clusters() || l.Relation == RelationExact || !ok || profs[y] == nil {
 			continue
 		}
-		if explained(cover(profs[y], w)) < th.Rewrite {
+		covered := cover(profs[y], w)
+		if explained(covered) < th.Rewrite && (source == nil || isComposite(covered.any, profs[y], w, []*profile{source}, th)) {
 			l.Relation = RelationPartial
 			down = append(down, l)
 		}
