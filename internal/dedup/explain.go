@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"context"
+	"strings"
 
 	"unicode/utf8"
 )
@@ -28,7 +29,7 @@ func Explain(a, b *Article, th Thresholds) *Comparison {
 	ta, fa := Analyze(a.Body, a.Format)
 	tb, fb := Analyze(b.Body, b.Format)
 	tka, tkb := tokenize(ta), tokenize(tb)
-	pa, pb := newProfile(hashesOf(tka)), newProfile(hashesOf(tkb))
+	pa, pb := profileOfTokens(ta.Clean, tka), profileOfTokens(tb.Clean, tkb)
 	m := compare(pa, pb)
 	rel, score := classify(m, th.withDefaults())
 	if fa.ContentHash == fb.ContentHash && fa.Tokens > 0 {
@@ -44,12 +45,28 @@ func Explain(a, b *Article, th Thresholds) *Comparison {
 	return c
 }
 
-func hashesOf(toks []token) []uint32 {
-	out := make([]uint32, len(toks))
+// profileOfTokens builds the profile of a tokenized text. A figure is a
+// run of words with digits joined by single separators ("1,000",
+// "100-3/4", "8.06"), so that it compares whole.
+func profileOfTokens(clean string, toks []token) *profile {
+	hashes := make([]uint32, len(toks))
+	var figures []figure
 	for i, t := range toks {
-		out[i] = t.hash
+		hashes[i] = t.hash
+		if !t.figure {
+			continue
+		}
+		if k := len(figures) - 1; k >= 0 && int(figures[k].at+figures[k].n) == i && joinsFigure(clean[toks[i-1].end:t.start]) {
+			figures[k].n++
+			continue
+		}
+		figures = append(figures, figure{at: int32(i), n: 1})
 	}
-	return out
+	return newProfile(hashes, figures)
+}
+
+func joinsFigure(between string) bool {
+	return len(between) == 1 && strings.ContainsAny(between, ".,/-:")
 }
 
 // run is a stretch of n tokens starting at token i of A and j of B that

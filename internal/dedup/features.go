@@ -75,33 +75,83 @@ func skeletonGrams(toks []uint32, m int) (grams []uint64, first, last []int32) {
 	return grams, first, last
 }
 
-// encodeTokens packs token hashes as the opaque Fingerprint.Features:
-// a format byte, then four little-endian bytes per token.
-func encodeTokens(toks []uint32) []byte {
-	out := make([]byte, 1+4*len(toks))
-	out[0] = featuresFormat
-	for i, t := range toks {
-		binary.LittleEndian.PutUint32(out[1+4*i:], t)
+// encodeTokens packs token hashes and figures as the opaque
+// Fingerprint.Features: a format byte, the number of tokens (uvarint), four
+// little-endian bytes per token, then per figure its distance from the
+// previous figure's start and its length in tokens less one (uvarints).
+func encodeTokens(toks []uint32, figures []figure) []byte {
+	out := make([]byte, 0, 1+binary.MaxVarintLen64+4*len(toks)+2*len(figures))
+	out = append(out, featuresFormat)
+	out = binary.AppendUvarint(out, uint64(len(toks)))
+	for _, t := range toks {
+		out = binary.LittleEndian.AppendUint32(out, t)
+	}
+	prev := int32(-1)
+	for _, f := range figures {
+		out = binary.AppendUvarint(out, uint64(f.at-prev))
+		out = binary.AppendUvarint(out, uint64(f.n-1))
+		prev = f.at
 	}
 	return out
 }
 
-const featuresFormat = 1
+// featuresFormat 2 added the figures to format 1's tokens.
+const (
+	featuresFormat   = 2
+	featuresFormatV1 = 1
+)
 
 var errFeatures = errors.New("decode features: bad encoding")
 
-func decodeTokens(b []byte) ([]uint32, error) {
+func decodeTokens(b []byte) (toks []uint32, figures []figure, err error) {
 	if len(b) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
-	if b[0] != featuresFormat || (len(b)-1)%4 != 0 {
-		return nil, errFeatures
+	switch b[0] {
+	case featuresFormatV1:
+		if (len(b)-1)%4 != 0 {
+			return nil, nil, errFeatures
+		}
+		return readTokens(b[1:], (len(b)-1)/4), nil, nil
+	case featuresFormat:
+	default:
+		return nil, nil, errFeatures
 	}
-	toks := make([]uint32, (len(b)-1)/4)
+	n, k := binary.Uvarint(b[1:])
+	rest := b[1:]
+	if k <= 0 || n > uint64(len(rest)-k)/4 {
+		return nil, nil, errFeatures
+	}
+	rest = rest[k:]
+	toks = readTokens(rest, int(n))
+	rest = rest[4*n:]
+	prev := int64(-1)
+	for len(rest) > 0 {
+		gap, k := binary.Uvarint(rest)
+		if k <= 0 || gap == 0 || gap > n {
+			return nil, nil, errFeatures
+		}
+		rest = rest[k:]
+		more, k := binary.Uvarint(rest)
+		if k <= 0 {
+			return nil, nil, errFeatures
+		}
+		rest = rest[k:]
+		prev += int64(gap)
+		if prev+int64(more) >= int64(n) {
+			return nil, nil, errFeatures
+		}
+		figures = append(figures, figure{at: int32(prev), n: int32(more) + 1})
+	}
+	return toks, figures, nil
+}
+
+func readTokens(b []byte, n int) []uint32 {
+	toks := make([]uint32, n)
 	for i := range toks {
-		toks[i] = binary.LittleEndian.Uint32(b[1+4*i:])
+		toks[i] = binary.LittleEndian.Uint32(b[4*i:])
 	}
-	return toks, nil
+	return toks
 }
 
 // hamming returns the number of differing bits.

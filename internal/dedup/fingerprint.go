@@ -5,7 +5,7 @@ import "slices"
 // FingerprintVersion identifies the normalization, features and key scheme
 // that produced a Fingerprint. It is stored with every row; bump it whenever
 // any of them changes so that backfill can recompute the stale rows.
-const FingerprintVersion = 3
+const FingerprintVersion = 4
 
 // Fingerprint is everything computed from an article's text that matching needs.
 type Fingerprint struct {
@@ -28,17 +28,8 @@ func Analyze(body string, format Format) (*Text, *Fingerprint) {
 
 func analyze(body string, format Format) (*Text, *Fingerprint, *profile) {
 	t := Normalize(body, format)
-	toks := tokenize(t)
-	hashes := make([]uint32, len(toks))
-	for i, tk := range toks {
-		hashes[i] = tk.hash
-	}
-	p := newProfile(hashes)
+	p := profileOfTokens(t.Clean, tokenize(t))
 	return t, fingerprintProfile(p), p
-}
-
-func fingerprintTokens(toks []uint32) *Fingerprint {
-	return fingerprintProfile(newProfile(toks))
 }
 
 func fingerprintProfile(p *profile) *Fingerprint {
@@ -51,7 +42,7 @@ func fingerprintProfile(p *profile) *Fingerprint {
 		Version:     FingerprintVersion,
 		ContentHash: content,
 		Tokens:      len(toks),
-		Features:    encodeTokens(toks),
+		Features:    encodeTokens(toks, p.figures),
 	}
 	if len(toks) == 0 {
 		return fp

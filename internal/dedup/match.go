@@ -29,11 +29,11 @@ type candidate struct {
 
 // profileOf decodes a stored fingerprint's features.
 func profileOf(fp *Fingerprint) (*profile, error) {
-	toks, err := decodeTokens(fp.Features)
+	toks, figures, err := decodeTokens(fp.Features)
 	if err != nil {
 		return nil, err
 	}
-	return newProfile(toks), nil
+	return newProfile(toks, figures), nil
 }
 
 // findCandidates returns the verified candidates of one article, strongest
@@ -220,7 +220,7 @@ func (s *Service) storedComposite(ctx context.Context, self int64, c *candidate,
 	if !mayBeComposite(c.m.covB.any, th) {
 		return false, nil
 	}
-	yfp := fingerprintTokens(c.prof.toks)
+	yfp := fingerprintProfile(c.prof)
 	res, err := s.store.ListCandidates(ctx, []CandidateQuery{s.query(c.stored.ArticleID, yfp, 0)})
 	if err != nil {
 		return false, fmt.Errorf("list candidates: %w", err)

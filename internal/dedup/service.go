@@ -189,7 +189,7 @@ func (s *Service) ListMatches(ctx context.Context, id int64, th Thresholds) ([]M
 	if err != nil {
 		return nil, err
 	}
-	fp := fingerprintTokens(p.toks)
+	fp := fingerprintProfile(p)
 	cands, err := s.matchesOf(ctx, id, fp, p, s.thresholds(th))
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 type token struct {
 	hash       uint32 // FNV-1a of the folded word; the top bit is the stopword flag
 	start, end int    // byte range in Text.Clean
+	figure     bool   // the word has a digit: an amount, a date, a score
 }
 
 const stopBit = 1 << 31
@@ -59,9 +60,18 @@ func appendTokens(toks []token, buf []byte, s string, from, to int) ([]token, []
 			}
 			break
 		}
-		toks = append(toks, token{hash: wordHash(buf), start: start, end: i})
+		toks = append(toks, token{hash: wordHash(buf), start: start, end: i, figure: hasDigit(buf)})
 	}
 	return toks, buf
+}
+
+func hasDigit(w []byte) bool {
+	for _, c := range w {
+		if '0' <= c && c <= '9' {
+			return true
+		}
+	}
+	return false
 }
 
 func isWordRune(r rune) bool {

@@ -12,12 +12,17 @@ type profile struct {
 	shingles    []uint64 // shingles[i] covers toks[i : i+shingleWords]
 	grams       []uint64 // stopword grams
 	first, last []int32  // token span of each gram
+	figures     []figure // in order
 	once        sync.Once
 	idx         *posIndex // built on first use
 }
 
-func newProfile(toks []uint32) *profile {
-	p := &profile{toks: toks, shingles: shingleHashes(toks, shingleWords)}
+// figure is an amount, a date or a score: n tokens with digits from token at.
+type figure struct{ at, n int32 }
+
+// newProfile builds the profile of a text's token hashes and figures.
+func newProfile(toks []uint32, figures []figure) *profile {
+	p := &profile{toks: toks, shingles: shingleHashes(toks, shingleWords), figures: figures}
 	p.grams, p.first, p.last = skeletonGrams(toks, skeletonWords)
 	return p
 }
@@ -193,12 +198,92 @@ func measureGaps(covered []bool, minGap int) gaps {
 type measure struct {
 	covA, covB coverage
 	nA, nB     int
+	// figures: the fewer distinct figures that the two texts give in the
+	// parts they account for in each other, and how many of those both give
+	figures, sharedFigures int
 }
 
 // compare indexes a: the article being matched, verified against many.
 func compare(a, b *profile) measure {
 	covA, covB := match(a, b)
-	return measure{covA: covA, covB: covB, nA: len(a.toks), nB: len(b.toks)}
+	m := measure{covA: covA, covB: covB, nA: len(a.toks), nB: len(b.toks)}
+	// Figures matter only to a pair that may be the same story, which
+	// needs at least minCovered of one text matched.
+	if len(a.figures) >= minFigures && len(b.figures) >= minFigures &&
+		(frac(covA.nAny, m.nA) >= minCovered || frac(covB.nAny, m.nB) >= minCovered) {
+		fa, fb := accountedFigures(a, covA.any), accountedFigures(b, covB.any)
+		m.figures, m.sharedFigures = min(len(fa), len(fb)), countShared(fa, fb)
+	}
+	return m
+}
+
+// accountedFigures returns the distinct figures of p, sorted, that lie in
+// the part the other text accounts for: outside its unmatched runs of
+// minGap words or more (a trimmed ending, an added paragraph), whose
+// figures the other text never had a place for.
+func accountedFigures(p *profile, covered []bool) []uint64 {
+	var out []uint64
+	runStart, runStop := -1, -1 // the unmatched run the scan is in
+	for _, f := range p.figures {
+		i := int(f.at)
+		if !covered[i] {
+			if i >= runStop {
+				runStart = i
+				for runStart > 0 && !covered[runStart-1] {
+					runStart--
+				}
+				runStop = runEnd(covered, i)
+			}
+			if runStop-runStart >= minGap {
+				continue
+			}
+		}
+		h := uint64(f.n)
+		for _, t := range p.toks[f.at : f.at+f.n] {
+			h = mix64(h ^ uint64(t))
+		}
+		out = append(out, h)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// runEnd returns the end of the unmatched run that starts at i.
+func runEnd(covered []bool, i int) int {
+	for i < len(covered) && !covered[i] {
+		i++
+	}
+	return i
+}
+
+// countShared counts the values two sorted sets have in common.
+func countShared(a, b []uint64) int {
+	n := 0
+	for len(a) > 0 && len(b) > 0 {
+		switch {
+		case a[0] < b[0]:
+			a = a[1:]
+		case a[0] > b[0]:
+			b = b[1:]
+		default:
+			n++
+			a, b = a[1:], b[1:]
+		}
+	}
+	return n
+}
+
+// minFigures is the fewest figures each text must give for a difference in
+// them to tell two stories apart.
+const minFigures = 3
+
+// otherFigures reports whether two texts give mostly different figures:
+// then they are different stories written to one template (two bond
+// issues, two companies' results, two countries' crop estimates), however
+// alike their wording. A copy or a rewrite keeps the figures; spinners and
+// translators replace words, not amounts and dates.
+func (m measure) otherFigures() bool {
+	return m.figures >= minFigures && 2*m.sharedFigures < m.figures
 }
 
 func frac(n, d int) float64 {
@@ -305,10 +390,11 @@ func classify(m measure, th Thresholds) (Relation, float64) {
 	if min(m.covA.nAny, m.covB.nAny) < minSharedWords {
 		return "", x.explained
 	}
+	same := !m.otherFigures()
 	switch {
-	case x.explained >= th.Copy && x.covered >= minCovered && x.verbatim >= verbatim:
+	case same && x.explained >= th.Copy && x.covered >= minCovered && x.verbatim >= verbatim:
 		return RelationCopy, x.explained
-	case x.explained >= th.Rewrite && x.covered >= minCovered:
+	case same && x.explained >= th.Rewrite && x.covered >= minCovered:
 		return RelationRewrite, x.explained
 	case x.explained >= th.Partial:
 		return RelationPartial, x.explained
