@@ -2,8 +2,6 @@ package dedup
 
 import (
 	"context"
-	"strings"
-
 	"unicode/utf8"
 )
 
@@ -43,30 +41,6 @@ func Explain(a, b *Article, th Thresholds) *Comparison {
 		c.Passages = append(c.Passages, passage(a.Body, ta, tka, b.Body, tb, tkb, r))
 	}
 	return c
-}
-
-// profileOfTokens builds the profile of a tokenized text. A figure is a
-// run of words with digits joined by single separators ("1,000",
-// "100-3/4", "8.06"), so that it compares whole.
-func profileOfTokens(clean string, toks []token) *profile {
-	hashes := make([]uint32, len(toks))
-	var figures []figure
-	for i, t := range toks {
-		hashes[i] = t.hash
-		if !t.figure {
-			continue
-		}
-		if k := len(figures) - 1; k >= 0 && int(figures[k].at+figures[k].n) == i && joinsFigure(clean[toks[i-1].end:t.start]) {
-			figures[k].n++
-			continue
-		}
-		figures = append(figures, figure{at: int32(i), n: 1})
-	}
-	return newProfile(hashes, figures)
-}
-
-func joinsFigure(between string) bool {
-	return len(between) == 1 && strings.ContainsAny(between, ".,/-:")
 }
 
 // run is a stretch of n tokens starting at token i of A and j of B that
