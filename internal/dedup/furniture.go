@@ -94,7 +94,10 @@ func isPhotoCredit(p string) bool {
 	if strings.Contains(strings.ToLower(inner), "photo") {
 		return true
 	}
-	for i := strings.IndexByte(inner, '/'); i >= 0; i = nextSlash(inner, i) {
+	for i := range len(inner) {
+		if inner[i] != '/' {
+			continue
+		}
 		before := strings.TrimRight(inner[:i], " ")
 		after := strings.TrimLeft(inner[i+1:], " ")
 		b, _ := utf8.DecodeLastRuneInString(before)
@@ -104,14 +107,6 @@ func isPhotoCredit(p string) bool {
 		}
 	}
 	return false
-}
-
-func nextSlash(s string, i int) int {
-	j := strings.IndexByte(s[i+1:], '/')
-	if j < 0 {
-		return -1
-	}
-	return i + 1 + j
 }
 
 func isNotice(p string) bool {

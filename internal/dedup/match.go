@@ -217,7 +217,7 @@ func sources(cands []candidate, skip int, y dated) []*profile {
 // storedComposite checks whether stored candidate c is a composite of the
 // new article p's story and another stored one.
 func (s *Service) storedComposite(ctx context.Context, self int64, c *candidate, p *profile, th Thresholds) (bool, error) {
-	if !mayBeComposite(c.m.covB.any, th) {
+	if _, _, enough := newMaterial(c.m.covB.any, th); !enough {
 		return false, nil
 	}
 	yfp := fingerprintProfile(c.prof)
@@ -264,11 +264,10 @@ func (s *Service) storedComposite(ctx context.Context, self int64, c *candidate,
 // material must come from one other story, unrelated to x, and be
 // specific to it: no text of a third story matches most of it.
 func isComposite(coveredByX []bool, y, x *profile, others []*profile, th Thresholds) bool {
-	if !mayBeComposite(coveredByX, th) {
+	rest, remainder, enough := newMaterial(coveredByX, th)
+	if !enough {
 		return false
 	}
-	rest := novel(coveredByX)
-	remainder := count(rest)
 	if isContainer(remainder, len(y.toks), th) {
 		return unionExplains(rest, remainder, y, x, others, th)
 	}
@@ -282,15 +281,17 @@ func isContainer(remainder, n int, th Thresholds) bool {
 	return 1-frac(remainder, n) < th.Rewrite
 }
 
-// mayBeComposite reports whether a text, covered as given by the other text
-// of a pair, has enough new material for isComposite to find a second story
-// in it.
-func mayBeComposite(coveredByX []bool, th Thresholds) bool {
-	remainder := count(novel(coveredByX))
+// newMaterial returns the new material of a text, covered as given by the
+// other text of a pair: its unmatched runs of minGap words or more (see
+// novel) and their size, and whether that is enough for isComposite to
+// find a second story in.
+func newMaterial(coveredByX []bool, th Thresholds) (rest []bool, remainder int, enough bool) {
+	rest = novel(coveredByX)
+	remainder = count(rest)
 	if isContainer(remainder, len(coveredByX), th) {
-		return remainder >= minSharedWords
+		return rest, remainder, remainder >= minSharedWords
 	}
-	return remainder >= minSecondStory
+	return rest, remainder, remainder >= minSecondStory
 }
 
 // unionExplains reports whether texts in others that are not the same story
