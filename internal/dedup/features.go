@@ -133,7 +133,7 @@ func decodeTokens(b []byte) (toks []uint32, figures []figure, err error) {
 		}
 		rest = rest[k:]
 		more, k := binary.Uvarint(rest)
-		if k <= 0 {
+		if k <= 0 || more >= n {
 			return nil, nil, errFeatures
 		}
 		rest = rest[k:]

@@ -52,6 +52,7 @@ func TestFeaturesRoundTrip(t *testing.T) {
 		"short tokens":        {featuresFormat, 3, 1, 0, 0, 0},
 		"figure past the end": append(encodeTokens(toks, nil), 7),
 		"zero gap":            append(encodeTokens(toks, []figure{{1, 1}}), 0),
+		"huge length":         append(encodeTokens(toks, nil), 1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01),
 		"truncated v1":        {featuresFormatV1, 1, 0},
 	} {
 		if _, _, err := decodeTokens(b); err == nil {
