@@ -75,76 +75,125 @@ func skeletonGrams(toks []uint32, m int) (grams []uint64, first, last []int32) {
 	return grams, first, last
 }
 
-// encodeTokens packs token hashes and figures as the opaque
+// encodeFeatures packs a profile's whole text as the opaque
 // Fingerprint.Features: a format byte, the number of tokens (uvarint), four
-// little-endian bytes per token, then per figure its distance from the
-// previous figure's start and its length in tokens less one (uvarints).
-func encodeTokens(toks []uint32, figures []figure) []byte {
-	out := make([]byte, 0, 1+binary.MaxVarintLen64+4*len(toks)+2*len(figures))
+// little-endian bytes per token, the number of figures (uvarint) and per
+// figure its distance from the previous figure's start and its length in
+// tokens less one, then per run of recurring furniture its distance from
+// the end of the previous run and its length (uvarints).
+func encodeFeatures(p *profile) []byte {
+	w := p.full()
+	out := make([]byte, 0, 2+2*binary.MaxVarintLen64+4*len(w.toks)+2*len(w.figures)+2*len(p.recurring))
 	out = append(out, featuresFormat)
-	out = binary.AppendUvarint(out, uint64(len(toks)))
-	for _, t := range toks {
+	out = binary.AppendUvarint(out, uint64(len(w.toks)))
+	for _, t := range w.toks {
 		out = binary.LittleEndian.AppendUint32(out, t)
 	}
+	out = binary.AppendUvarint(out, uint64(len(w.figures)))
 	prev := int32(-1)
-	for _, f := range figures {
+	for _, f := range w.figures {
 		out = binary.AppendUvarint(out, uint64(f.at-prev))
 		out = binary.AppendUvarint(out, uint64(f.n-1))
 		prev = f.at
 	}
+	end := int32(0)
+	for _, r := range p.recurring {
+		out = binary.AppendUvarint(out, uint64(r.at-end))
+		out = binary.AppendUvarint(out, uint64(r.n))
+		end = r.at + r.n
+	}
 	return out
 }
 
-// featuresFormat 2 added the figures to format 1's tokens.
+// Features formats: 1 held the tokens, 2 added the figures (to the end of
+// the encoding), 3 counts the figures and adds the recurring runs.
 const (
-	featuresFormat   = 2
+	featuresFormat   = 3
+	featuresFormatV2 = 2
 	featuresFormatV1 = 1
 )
 
 var errFeatures = errors.New("decode features: bad encoding")
 
-func decodeTokens(b []byte) (toks []uint32, figures []figure, err error) {
+// decodeFeatures unpacks what encodeFeatures packed (or an older format)
+// into the profile it was made from.
+func decodeFeatures(b []byte) (*profile, error) {
 	if len(b) == 0 {
-		return nil, nil, nil
+		return newProfile(nil, nil), nil
 	}
-	switch b[0] {
-	case featuresFormatV1:
-		if (len(b)-1)%4 != 0 {
-			return nil, nil, errFeatures
-		}
-		return readTokens(b[1:], (len(b)-1)/4), nil, nil
-	case featuresFormat:
-	default:
-		return nil, nil, errFeatures
-	}
-	n, k := binary.Uvarint(b[1:])
+	format := b[0]
+	var n uint64
 	rest := b[1:]
-	if k <= 0 || n > uint64(len(rest)-k)/4 {
-		return nil, nil, errFeatures
+	switch format {
+	case featuresFormatV1:
+		if len(rest)%4 != 0 {
+			return nil, errFeatures
+		}
+		return newProfile(readTokens(rest, len(rest)/4), nil), nil
+	case featuresFormatV2, featuresFormat:
+		var k int
+		n, k = binary.Uvarint(rest)
+		if k <= 0 || n > uint64(len(rest)-k)/4 {
+			return nil, errFeatures
+		}
+		rest = rest[k:]
+	default:
+		return nil, errFeatures
 	}
-	rest = rest[k:]
-	toks = readTokens(rest, int(n))
+	toks := readTokens(rest, int(n))
 	rest = rest[4*n:]
+	r := &varints{b: rest}
+	nFigures := uint64(len(rest)) // format 2: figures to the end
+	if format == featuresFormat {
+		nFigures = r.next(n)
+	}
+	var figures []figure
 	prev := int64(-1)
-	for len(rest) > 0 {
-		gap, k := binary.Uvarint(rest)
-		if k <= 0 || gap == 0 || gap > n {
-			return nil, nil, errFeatures
-		}
-		rest = rest[k:]
-		more, k := binary.Uvarint(rest)
-		if k <= 0 || more >= n {
-			return nil, nil, errFeatures
-		}
-		rest = rest[k:]
+	for i := uint64(0); i < nFigures && r.ok() && (format == featuresFormat || len(r.b) > 0); i++ {
+		gap, more := r.next(n), r.next(n-1)
 		prev += int64(gap)
-		if prev+int64(more) >= int64(n) {
-			return nil, nil, errFeatures
+		if gap == 0 || prev+int64(more) >= int64(n) {
+			return nil, errFeatures
 		}
 		figures = append(figures, figure{at: int32(prev), n: int32(more) + 1})
 	}
-	return toks, figures, nil
+	var runs []tokenRun
+	end := uint64(0)
+	for r.ok() && len(r.b) > 0 {
+		gap, length := r.next(n), r.next(n)
+		end += gap + length
+		if length == 0 || end > n {
+			return nil, errFeatures
+		}
+		runs = append(runs, tokenRun{at: int32(end - length), n: int32(length)})
+	}
+	if !r.ok() {
+		return nil, errFeatures
+	}
+	return newProfile(toks, figures).without(runs), nil
 }
+
+// varints reads uvarints no greater than a bound; a bad one or one past
+// the bound leaves it not ok.
+type varints struct {
+	b   []byte
+	bad bool
+}
+
+func (r *varints) next(bound uint64) uint64 {
+	if r.bad {
+		return 0
+	}
+	v, k := binary.Uvarint(r.b)
+	if k <= 0 || v > bound {
+		r.bad = true
+		return 0
+	}
+	r.b = r.b[k:]
+	return v
+}
+
+func (r *varints) ok() bool { return !r.bad }
 
 func readTokens(b []byte, n int) []uint32 {
 	toks := make([]uint32, n)

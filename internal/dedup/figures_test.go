@@ -36,27 +36,73 @@ func TestTemplateTwinsAreNotTheSameStory(t *testing.T) {
 }
 
 func TestFeaturesRoundTrip(t *testing.T) {
-	toks := []uint32{1, 2, 3, 1 << 31, 5, 6}
-	figures := []figure{{0, 1}, {2, 2}, {5, 1}}
-	gotToks, gotFigures, err := decodeTokens(encodeTokens(toks, figures))
-	if err != nil || !slices.Equal(gotToks, toks) || !slices.Equal(gotFigures, figures) {
-		t.Fatalf("round trip = %v, %v, %v; want %v, %v", gotToks, gotFigures, err, toks, figures)
+	toks := []uint32{1, 2, 3, 1 << 31, 5, 6, 7, 8}
+	figures := []figure{{0, 1}, {2, 2}, {5, 1}, {7, 1}}
+	runs := []tokenRun{{1, 1}, {4, 3}}
+	p := newProfile(toks, figures).without(runs)
+	got, err := decodeFeatures(encodeFeatures(p))
+	if err != nil {
+		t.Fatal(err)
 	}
-	// Format 1 (tokens only) still decodes.
+	if w := got.full(); !slices.Equal(w.toks, toks) || !slices.Equal(w.figures, figures) || !slices.Equal(got.recurring, runs) {
+		t.Fatalf("round trip = %v, %v, %v; want %v, %v, %v", w.toks, w.figures, got.recurring, toks, figures, runs)
+	}
+	// The profile compared leaves out the runs and the figures in them.
+	if want := []uint32{1, 3, 1 << 31, 8}; !slices.Equal(got.toks, want) || !slices.Equal(got.furniture.toks, []uint32{2, 5, 6, 7}) {
+		t.Errorf("without runs = %v (furniture %v), want %v", got.toks, got.furniture.toks, want)
+	}
+	if want := []figure{{0, 1}, {1, 2}, {3, 1}}; !slices.Equal(got.figures, want) {
+		t.Errorf("figures without runs = %v, want %v", got.figures, want)
+	}
+	// Formats 1 (tokens) and 2 (tokens, then figures to the end) still decode.
 	v1 := []byte{featuresFormatV1, 1, 0, 0, 0, 2, 0, 0, 0}
-	if got, figs, err := decodeTokens(v1); err != nil || !slices.Equal(got, []uint32{1, 2}) || figs != nil {
-		t.Errorf("format 1 = %v, %v, %v", got, figs, err)
+	if got, err := decodeFeatures(v1); err != nil || !slices.Equal(got.toks, []uint32{1, 2}) || got.figures != nil {
+		t.Errorf("format 1 = %v, %v", got, err)
 	}
+	v2 := []byte{featuresFormatV2, 2, 1, 0, 0, 0, 2, 0, 0, 0, 2, 0}
+	if got, err := decodeFeatures(v2); err != nil || !slices.Equal(got.toks, []uint32{1, 2}) || !slices.Equal(got.figures, []figure{{1, 1}}) || got.whole != nil {
+		t.Errorf("format 2 = %v, %v", got, err)
+	}
+	plain := encodeFeatures(newProfile(toks, nil))
 	for name, b := range map[string][]byte{
 		"unknown format":      {9, 0},
 		"short tokens":        {featuresFormat, 3, 1, 0, 0, 0},
-		"figure past the end": append(encodeTokens(toks, nil), 7),
-		"zero gap":            append(encodeTokens(toks, []figure{{1, 1}}), 0),
-		"huge length":         append(encodeTokens(toks, nil), 1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01),
+		"no figure count":     plain[:len(plain)-1],
+		"figure past the end": append(slices.Clone(plain[:len(plain)-1]), 1, 9, 0),
+		"zero gap":            append(slices.Clone(plain[:len(plain)-1]), 1, 0, 0),
+		"huge length":         append(slices.Clone(plain[:len(plain)-1]), 1, 1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01),
+		"run past the end":    append(slices.Clone(plain), 7, 2),
+		"empty run":           append(slices.Clone(plain), 1, 0),
+		"truncated run":       append(slices.Clone(plain), 1),
 		"truncated v1":        {featuresFormatV1, 1, 0},
 	} {
-		if _, _, err := decodeTokens(b); err == nil {
+		if _, err := decodeFeatures(b); err == nil {
 			t.Errorf("%s: decoded without error", name)
 		}
 	}
+}
+
+// Stored features are read back from the database: whatever the bytes,
+// decoding must not panic, and what decodes encodes back to the same
+// profile (varints may be padded, so not always to the same bytes).
+func FuzzDecodeFeatures(f *testing.F) {
+	toks := []uint32{1, 2, 3, 4, 5, 6, 7, 8}
+	f.Add(encodeFeatures(newProfile(toks, []figure{{0, 1}, {2, 2}}).without([]tokenRun{{1, 1}, {4, 3}})))
+	f.Add(encodeFeatures(newProfile(toks, nil)))
+	f.Add([]byte{featuresFormatV2, 2, 1, 0, 0, 0, 2, 0, 0, 0, 2, 0})
+	f.Add([]byte{featuresFormatV1, 1, 0, 0, 0})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		p, err := decodeFeatures(b)
+		if err != nil {
+			return
+		}
+		q, err := decodeFeatures(encodeFeatures(p))
+		if err != nil {
+			t.Fatalf("re-encoded %v: %v", b, err)
+		}
+		if !slices.Equal(q.full().toks, p.full().toks) || !slices.Equal(q.full().figures, p.full().figures) ||
+			!slices.Equal(q.recurring, p.recurring) || !slices.Equal(q.toks, p.toks) {
+			t.Errorf("%v: decode, encode, decode = %+v, want %+v", b, q, p)
+		}
+	})
 }

@@ -32,7 +32,11 @@ func analyze(body string, format Format) (*Text, *Fingerprint, *profile) {
 	return t, fingerprintProfile(p), p
 }
 
+// fingerprintProfile computes the fingerprint of a profile's whole text;
+// its features keep the recurring runs left out of p.
 func fingerprintProfile(p *profile) *Fingerprint {
+	features := encodeFeatures(p)
+	p = p.full()
 	toks := p.toks
 	content := uint64(len(toks))
 	for _, t := range toks {
@@ -42,7 +46,7 @@ func fingerprintProfile(p *profile) *Fingerprint {
 		Version:     FingerprintVersion,
 		ContentHash: content,
 		Tokens:      len(toks),
-		Features:    encodeTokens(toks, p.figures),
+		Features:    features,
 	}
 	if len(toks) == 0 {
 		return fp

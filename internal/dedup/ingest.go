@@ -17,6 +17,7 @@ type pending struct {
 	updated bool
 	match   bool // needs matching and attaching
 	cands   []candidate
+	prof    *profile // the article's, without recurring furniture
 }
 
 // IngestPrepared stores prepared articles in one transaction, then matches
@@ -199,16 +200,42 @@ func (s *Service) matchBatch(ctx context.Context, batch []*pending) error {
 	}
 	th := s.opts.Thresholds
 	// Verification is pure CPU and each article's is independent: spread
-	// it over the cores. Resolving composites reads the store; it stays
-	// in order.
+	// it over the cores. Recurring furniture is found in batch order, so
+	// that a batch-mate is compared without its furniture as it would be
+	// once stored. Resolving composites reads the store; it stays in order.
 	parallel(len(idx), func(q int) {
 		b := batch[idx[q]]
-		b.cands = s.verifyLoaded(b.p.prof, keep[q], loaded, th)
+		b.cands = measureLoaded(b.p.prof, keep[q], loaded)
 	})
+	var updates []FeaturesUpdate
+	for _, i := range idx {
+		b := batch[i]
+		b.prof = b.p.prof.without(recurringRuns(b.p.prof, b.cands))
+		if b.prof.recurring == nil {
+			continue
+		}
+		updates = append(updates, FeaturesUpdate{ArticleID: b.article.ID, Features: encodeFeatures(b.prof)})
+		if sp, ok := loaded[b.article.ID]; ok {
+			sp.prof = b.prof
+			loaded[b.article.ID] = sp
+		}
+	}
+	parallel(len(idx), func(q int) {
+		b := batch[idx[q]]
+		for j := range b.cands {
+			b.cands[j].prof = loaded[b.cands[j].stored.ArticleID].prof
+		}
+		s.classifyAll(b.prof, b.cands, th)
+	})
+	if len(updates) > 0 {
+		if err := s.store.UpdateFeatures(ctx, updates); err != nil {
+			return fmt.Errorf("update features: %w", err)
+		}
+	}
 	for _, i := range idx {
 		b := batch[i]
 		self := dated{b.article.ID, b.article.PublishedAt}
-		if err := s.resolveComposites(ctx, self, b.p.prof, b.cands, th); err != nil {
+		if err := s.resolveComposites(ctx, self, b.prof, b.cands, th); err != nil {
 			return err
 		}
 	}
@@ -258,7 +285,7 @@ func (s *Service) attachBatch(ctx context.Context, batch []*pending) (map[int64]
 			}
 			matched = append(matched, b.article.ID)
 			m := Member{ArticleID: b.article.ID, PublishedAt: b.article.PublishedAt, IngestedAt: b.article.IngestedAt}
-			ev, err := s.attach(ctx, tx, clusterOf, attachment{member: m, prof: b.p.prof, cands: b.cands, th: s.opts.Thresholds})
+			ev, err := s.attach(ctx, tx, clusterOf, attachment{member: m, prof: b.prof, cands: b.cands, th: s.opts.Thresholds})
 			if err != nil {
 				return fmt.Errorf("attach article %d: %w", b.article.ID, err)
 			}

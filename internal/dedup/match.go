@@ -29,34 +29,29 @@ type candidate struct {
 
 // profileOf decodes a stored fingerprint's features.
 func profileOf(fp *Fingerprint) (*profile, error) {
-	toks, figures, err := decodeTokens(fp.Features)
-	if err != nil {
-		return nil, err
-	}
-	return newProfile(toks, figures), nil
+	return decodeFeatures(fp.Features)
 }
 
-// findCandidates returns the verified candidates of one article, strongest
-// first. before > 0 limits them to articles stored before that id.
-func (s *Service) findCandidates(ctx context.Context, self int64, fp *Fingerprint, p *profile, before int64, th Thresholds) ([]candidate, error) {
+// findCandidates returns the verified candidates of one article (its
+// whole profile p), strongest first, and its profile without recurring
+// furniture. before > 0 limits them to articles stored before that id.
+func (s *Service) findCandidates(ctx context.Context, self int64, fp *Fingerprint, p *profile, before int64, th Thresholds) ([]candidate, *profile, error) {
 	res, err := s.store.ListCandidates(ctx, []CandidateQuery{s.query(self, fp, before)})
 	if err != nil {
-		return nil, fmt.Errorf("list candidates: %w", err)
+		return nil, nil, fmt.Errorf("list candidates: %w", err)
 	}
-	return s.verifyCandidates(ctx, p, res[0], th)
+	loaded, err := s.loadProfiles(ctx, candidateIDs(res[0]))
+	if err != nil {
+		return nil, nil, err
+	}
+	cands := measureLoaded(p, res[0], loaded)
+	q := p.without(recurringRuns(p, cands))
+	s.classifyAll(q, cands, th)
+	return cands, q, nil
 }
 
 func (s *Service) query(self int64, fp *Fingerprint, before int64) CandidateQuery {
 	return CandidateQuery{Keys: fp.Keys, ExcludeID: self, BeforeID: before, Limit: s.opts.MaxCandidates, MaxPostings: s.opts.MaxPostings}
-}
-
-// verifyCandidates loads the candidates' fingerprints and verifies each.
-func (s *Service) verifyCandidates(ctx context.Context, p *profile, cands []Candidate, th Thresholds) ([]candidate, error) {
-	stored, err := s.loadProfiles(ctx, candidateIDs(cands))
-	if err != nil {
-		return nil, err
-	}
-	return s.verifyLoaded(p, cands, stored, th), nil
 }
 
 // storedProfile is a stored fingerprint with its decoded profile.
@@ -100,21 +95,31 @@ func (s *Service) loadProfiles(ctx context.Context, ids []int64) (map[int64]stor
 	return out, nil
 }
 
-// verifyLoaded verifies an article against candidates already loaded.
-func (s *Service) verifyLoaded(p *profile, cands []Candidate, loaded map[int64]storedProfile, th Thresholds) []candidate {
+// measureLoaded compares an article's whole text p with the whole texts
+// of its candidates, already loaded.
+func measureLoaded(p *profile, cands []Candidate, loaded map[int64]storedProfile) []candidate {
 	out := make([]candidate, 0, len(cands))
 	for _, cand := range cands {
-		sp, ok := loaded[cand.ArticleID]
-		if !ok {
-			continue
+		if sp, ok := loaded[cand.ArticleID]; ok {
+			out = append(out, candidate{stored: sp.stored, prof: sp.prof, m: compare(p, sp.prof.full())})
 		}
-		c := candidate{stored: sp.stored, prof: sp.prof, m: compare(p, sp.prof)}
-		c.relation, c.score = classify(c.m, th)
-		out = append(out, c)
 	}
-	sortCandidates(out)
-	s.observe(out)
 	return out
+}
+
+// classifyAll decides the relation of the article (q, without its
+// recurring furniture) to each measured candidate, comparing again where
+// either text has furniture left out, and sorts them strongest first.
+func (s *Service) classifyAll(q *profile, cands []candidate, th Thresholds) {
+	for i := range cands {
+		c := &cands[i]
+		if q.whole != nil || c.prof.whole != nil {
+			c.m = compareWithout(q, c.prof)
+		}
+		c.relation, c.score = classify(c.m, th)
+	}
+	sortCandidates(cands)
+	s.observe(cands)
 }
 
 func (s *Service) observe(cands []candidate) {
@@ -286,7 +291,7 @@ func isContainer(remainder, n int, th Thresholds) bool {
 // novel) and their size, and whether that is enough for isComposite to
 // find a second story in.
 func newMaterial(coveredByX []bool, th Thresholds) (rest []bool, remainder int, enough bool) {
-	rest = novel(coveredByX)
+	rest = novel(coveredByX, nil)
 	remainder = count(rest)
 	if isContainer(remainder, len(coveredByX), th) {
 		return rest, remainder, remainder >= minSharedWords
@@ -320,7 +325,7 @@ func secondStory(rest []bool, remainder int, y, x *profile, others []*profile, t
 	best, bestN := -1, 0
 	for j, z := range others {
 		covers[j] = cover(y, z).any
-		if rel, _ := classify(compare(x, z), th); rel != "" {
+		if rel, _ := classify(compareWithout(x, z), th); rel != "" {
 			continue
 		}
 		if n := countBoth(covers[j], rest); n > bestN {
@@ -361,7 +366,7 @@ func countBoth(a, b []bool) int {
 }
 
 func sameStory(x, z *profile, th Thresholds) bool {
-	rel, _ := classify(compare(x, z), th)
+	rel, _ := classify(compareWithout(x, z), th)
 	return rel.Clusters()
 }
 

@@ -33,6 +33,10 @@ type Store interface {
 	// only ever searched by (ListCandidates), and verification, which reads
 	// many fingerprints per article, needs the rest.
 	ListFingerprints(ctx context.Context, ids []int64) ([]StoredFingerprint, error)
+	// UpdateFeatures replaces the stored Fingerprint.Features of articles
+	// (matching found recurring furniture in them) in one transaction;
+	// ids that do not exist are skipped.
+	UpdateFeatures(ctx context.Context, updates []FeaturesUpdate) error
 	// ListLinks returns every link that has the article at either end.
 	ListLinks(ctx context.Context, articleID int64) ([]Link, error)
 	// GetCluster returns a cluster with its members (ordered by article id)
@@ -170,6 +174,12 @@ func RankCandidates(postings [][]int64, q CandidateQuery) []Candidate {
 		out[i] = r.Candidate
 	}
 	return out
+}
+
+// FeaturesUpdate is the new Fingerprint.Features of a stored article.
+type FeaturesUpdate struct {
+	ArticleID int64
+	Features  []byte
 }
 
 // StoredFingerprint is what verification needs of a stored article.

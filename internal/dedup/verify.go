@@ -16,6 +16,56 @@ type profile struct {
 	figures     []figure // in order
 	once        sync.Once
 	idx         *posIndex // built on first use
+	// recurring are the runs of the whole text that are left out of this
+	// profile as recurring furniture (see recurringRuns), furniture is the
+	// profile of their words and whole the profile with them; all nil when
+	// nothing is left out.
+	recurring []tokenRun
+	furniture *profile
+	whole     *profile
+}
+
+// tokenRun is a run of n tokens from token at.
+type tokenRun struct{ at, n int32 }
+
+// full returns the profile of the whole text, recurring furniture included.
+func (p *profile) full() *profile {
+	if p.whole != nil {
+		return p.whole
+	}
+	return p
+}
+
+// without returns the profile of the whole text p less the given runs
+// (sorted, not overlapping); figures inside a run go with it.
+func (p *profile) without(runs []tokenRun) *profile {
+	if len(runs) == 0 {
+		return p
+	}
+	drop := make([]bool, len(p.toks))
+	for _, r := range runs {
+		mark(drop, int(r.at), int(r.at+r.n))
+	}
+	toks := make([]uint32, 0, len(p.toks))
+	var furniture []uint32
+	at := make([]int32, len(p.toks)) // new position of each kept token
+	for i, t := range p.toks {
+		at[i] = int32(len(toks))
+		if drop[i] {
+			furniture = append(furniture, t)
+		} else {
+			toks = append(toks, t)
+		}
+	}
+	var figures []figure
+	for _, f := range p.figures {
+		if !slices.Contains(drop[f.at:f.at+f.n], true) {
+			figures = append(figures, figure{at: at[f.at], n: f.n})
+		}
+	}
+	q := newProfile(toks, figures)
+	q.recurring, q.furniture, q.whole = runs, newProfile(furniture, nil), p
+	return q
 }
 
 // figure is an amount, a date or a score: n tokens with digits from token at.
@@ -108,7 +158,42 @@ type coverage struct {
 	exact, any []bool
 	nExact     int
 	nAny       int
+	// ignored counts the words left out as furniture (see ignore): they
+	// are marked in any, so that they are no one's new material, and
+	// counted neither as words nor as matched ones; ignoredExact of them
+	// are in exact.
+	ignored, ignoredExact int
+	skip                  []bool // the words ignored, if any
 }
+
+// ignore leaves out the words marked in furniture: the words of a text
+// that match the other text's recurring furniture, which is not in the
+// other's profile.
+func (c *coverage) ignore(furniture []bool) {
+	if furniture == nil {
+		return
+	}
+	c.skip = furniture
+	for i, f := range furniture {
+		if !f {
+			continue
+		}
+		c.ignored++
+		if c.exact[i] {
+			c.ignoredExact++
+		}
+		if !c.any[i] {
+			c.any[i] = true
+			c.nAny++
+		}
+	}
+}
+
+// words is the number of words compared; matched and verbatim, of them,
+// how many are matched and matched word for word.
+func (c coverage) words() int    { return len(c.any) - c.ignored }
+func (c coverage) matched() int  { return c.nAny - c.ignored }
+func (c coverage) verbatim() int { return c.nExact - c.ignoredExact }
 
 func newCoverage(n int) coverage {
 	return coverage{exact: make([]bool, n), any: make([]bool, n)}
@@ -230,13 +315,21 @@ type measure struct {
 
 // compare indexes a: the article being matched, verified against many.
 func compare(a, b *profile) measure {
+	return compareIgnoring(a, b, nil, nil)
+}
+
+// compareIgnoring compares a and b leaving out the words marked in ignoreA
+// and ignoreB (either may be nil; see coverage.ignore).
+func compareIgnoring(a, b *profile, ignoreA, ignoreB []bool) measure {
 	covA, covB := match(a, b)
+	covA.ignore(ignoreA)
+	covB.ignore(ignoreB)
 	m := measure{covA: covA, covB: covB, nA: len(a.toks), nB: len(b.toks)}
 	// Figures matter only to a pair that may be the same story, which
 	// needs at least minCovered of one text matched.
 	if len(a.figures) >= minFigures && len(b.figures) >= minFigures &&
-		(frac(covA.nAny, m.nA) >= minCovered || frac(covB.nAny, m.nB) >= minCovered) {
-		fa, fb := accountedFigures(a, covA.any), accountedFigures(b, covB.any)
+		(frac(covA.matched(), covA.words()) >= minCovered || frac(covB.matched(), covB.words()) >= minCovered) {
+		fa, fb := accountedFigures(a, covA), accountedFigures(b, covB)
 		m.figures, m.sharedFigures = min(len(fa), len(fb)), countShared(fa, fb)
 	}
 	return m
@@ -246,11 +339,15 @@ func compare(a, b *profile) measure {
 // the part the other text accounts for: outside its unmatched runs of
 // minGap words or more (a trimmed ending, an added paragraph), whose
 // figures the other text never had a place for.
-func accountedFigures(p *profile, covered []bool) []uint64 {
+func accountedFigures(p *profile, c coverage) []uint64 {
+	covered := c.any
 	var out []uint64
 	runStart, runStop := -1, -1 // the unmatched run the scan is in
 	for _, f := range p.figures {
 		i := int(f.at)
+		if c.skip != nil && c.skip[i] {
+			continue
+		}
 		if !covered[i] {
 			if i >= runStop {
 				runStart = i
@@ -320,12 +417,12 @@ func frac(n, d int) float64 {
 
 // similarity summarizes a measure; ContainmentA is the share of A matched in B.
 func (m measure) similarity(simA, simB uint64) Similarity {
-	shared := min(m.covA.nAny, m.covB.nAny)
-	union := m.nA + m.nB - shared
+	shared := min(m.covA.matched(), m.covB.matched())
+	union := m.covA.words() + m.covB.words() - shared
 	return Similarity{
 		Jaccard:         frac(shared, union),
-		ContainmentA:    frac(m.covA.nAny, m.nA),
-		ContainmentB:    frac(m.covB.nAny, m.nB),
+		ContainmentA:    frac(m.covA.matched(), m.covA.words()),
+		ContainmentB:    frac(m.covB.matched(), m.covB.words()),
 		SimHashDistance: hamming(simA, simB),
 	}
 }
@@ -336,23 +433,28 @@ func (m measure) similarity(simA, simB uint64) Similarity {
 const minGap = 20
 
 // novel marks the words of a text that lie in unmatched runs of at least
-// minGap words.
-func novel(covered []bool) []bool {
+// minGap words. Words marked in skip (nil for none) are left out, as if the
+// text did not have them.
+func novel(covered, skip []bool) []bool {
 	out := make([]bool, len(covered))
-	start := -1
+	start, n := -1, 0
 	for i := 0; i <= len(covered); i++ {
+		if i < len(covered) && skip != nil && skip[i] {
+			continue // left out: the run goes on across it
+		}
 		if i < len(covered) && !covered[i] {
 			if start < 0 {
 				start = i
 			}
+			n++
 			continue
 		}
-		if start >= 0 && i-start >= minGap {
+		if n >= minGap {
 			for j := start; j < i; j++ {
-				out[j] = true
+				out[j] = skip == nil || !skip[j]
 			}
 		}
-		start = -1
+		start, n = -1, 0
 	}
 	return out
 }
@@ -370,8 +472,7 @@ func count(b []bool) int {
 // explained is the share of a text that the other one accounts for: all
 // but its unmatched runs of minGap words or more.
 func explained(c coverage) float64 {
-	n := len(c.any)
-	return 1 - frac(count(novel(c.any)), n)
+	return 1 - frac(count(novel(c.any, c.skip)), c.words())
 }
 
 // side describes one text of a pair as matched in the other.
@@ -383,8 +484,8 @@ type side struct {
 
 // sides returns the better-explained text of the pair first.
 func (m measure) sides() (side, side) {
-	a := side{explained(m.covA), frac(m.covA.nAny, m.nA), frac(m.covA.nExact, m.covA.nAny)}
-	b := side{explained(m.covB), frac(m.covB.nAny, m.nB), frac(m.covB.nExact, m.covB.nAny)}
+	a := side{explained(m.covA), frac(m.covA.matched(), m.covA.words()), frac(m.covA.verbatim(), m.covA.matched())}
+	b := side{explained(m.covB), frac(m.covB.matched(), m.covB.words()), frac(m.covB.verbatim(), m.covB.matched())}
 	if b.explained > a.explained {
 		return b, a
 	}
@@ -412,7 +513,7 @@ const (
 // better-explained text.
 func classify(m measure, th Thresholds) (Relation, float64) {
 	x, _ := m.sides()
-	if min(m.covA.nAny, m.covB.nAny) < minSharedWords {
+	if min(m.covA.matched(), m.covB.matched()) < minSharedWords {
 		return "", x.explained
 	}
 	same := !m.otherFigures()

@@ -229,3 +229,15 @@ func (s *Store) LockClusters(ctx context.Context, ids []int64, fn func(context.C
 	}
 	return fn(ctx, tx{s}, clusterOf)
 }
+
+// UpdateFeatures implements dedup.Store.
+func (s *Store) UpdateFeatures(_ context.Context, updates []dedup.FeaturesUpdate) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, u := range updates {
+		if r, ok := s.articles[u.ArticleID]; ok {
+			r.fp.Features = u.Features
+		}
+	}
+	return nil
+}

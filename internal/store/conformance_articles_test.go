@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -231,5 +232,24 @@ func testListFingerprints(t *testing.T, newStore newStoreFunc) {
 	}
 	if fps, err := st.ListFingerprints(t.Context(), nil); err != nil || len(fps) != 0 {
 		t.Errorf("ListFingerprints(nil) = %v, %v; want nothing", fps, err)
+	}
+}
+
+func testUpdateFeatures(t *testing.T, newStore newStoreFunc) {
+	st := newStore(t)
+	res := insert(t, st, newArticle("wire", "a", 1), newArticle("wire", "b", 2))
+	a, b := res[0].Article.ID, res[1].Article.ID
+	before, err := st.ListFingerprints(t.Context(), []int64{a, b})
+	mustNil(t, err)
+
+	mustNil(t, st.UpdateFeatures(t.Context(), []dedup.FeaturesUpdate{{ArticleID: a, Features: []byte{3, 1, 2}}, {ArticleID: 404, Features: []byte{9}}}))
+	mustNil(t, st.UpdateFeatures(t.Context(), nil))
+
+	after, err := st.ListFingerprints(t.Context(), []int64{a, b})
+	mustNil(t, err)
+	want := slices.Clone(before)
+	want[0].Fingerprint.Features = []byte{3, 1, 2}
+	if d := diff(want, after); d != "" {
+		t.Errorf("after UpdateFeatures (-want +got):\n%s", d)
 	}
 }

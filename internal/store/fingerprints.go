@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -72,4 +73,25 @@ func listFingerprints(ctx context.Context, q querier, ids []int64) ([]dedup.Stor
 	// of wide rows, which the server would sort on disk.
 	slices.SortFunc(fps, func(a, b dedup.StoredFingerprint) int { return cmp.Compare(a.ArticleID, b.ArticleID) })
 	return fps, nil
+}
+
+const updateFeaturesSQL = `
+UPDATE articles AS a
+SET features = u.features
+FROM unnest($1::bigint[], $2::bytea[]) AS u(id, features)
+WHERE a.id = u.id`
+
+// UpdateFeatures replaces the stored features of articles in one statement;
+// ids that do not exist are skipped.
+func (db *DB) UpdateFeatures(ctx context.Context, updates []dedup.FeaturesUpdate) error {
+	if len(updates) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(updates))
+	features := make([][]byte, len(updates))
+	for i, u := range updates {
+		ids[i], features[i] = u.ArticleID, u.Features
+	}
+	_, err := db.pool.Exec(ctx, updateFeaturesSQL, ids, features)
+	return pgErr(fmt.Sprintf("update features of %d articles", len(updates)), err)
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"github.com/newsdedup/newsdedup/internal/dedup"
 )
@@ -53,4 +54,23 @@ func scanLiteFingerprint(rows *sql.Rows) (dedup.StoredFingerprint, error) {
 	s.PublishedAt, s.IngestedAt = fromNullUnixMicro(published), fromUnixMicro(ingested)
 	s.Fingerprint.ContentHash, s.Fingerprint.SimHash = toUint64(hash), toUint64(sim)
 	return s, nil
+}
+
+const liteUpdateFeaturesSQL = `UPDATE articles SET features = ? WHERE id = ?`
+
+// UpdateFeatures replaces the stored features of articles in one
+// transaction, as DB.UpdateFeatures does.
+func (e *Embedded) UpdateFeatures(ctx context.Context, updates []dedup.FeaturesUpdate) error {
+	if len(updates) == 0 {
+		return nil
+	}
+	err := e.write(ctx, func(tx *sql.Tx) error {
+		for _, u := range updates {
+			if _, err := tx.ExecContext(ctx, liteUpdateFeaturesSQL, u.Features, u.ArticleID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return liteErr(fmt.Sprintf("update features of %d articles", len(updates)), err)
 }
