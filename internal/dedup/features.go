@@ -75,14 +75,14 @@ func skeletonGrams(toks []uint32, m int) (grams []uint64, first, last []int32) {
 	return grams, first, last
 }
 
-// encodeFeatures packs a profile's whole text as the opaque
+// encodeFeatures packs a profile as the opaque
 // Fingerprint.Features: a format byte, the number of tokens (uvarint), four
 // little-endian bytes per token, the number of figures (uvarint) and per
 // figure its distance from the previous figure's start and its length in
 // tokens less one, then per run of recurring furniture its distance from
 // the end of the previous run and its length (uvarints).
 func encodeFeatures(p *profile) []byte {
-	w := p.full()
+	w := p
 	out := make([]byte, 0, 2+2*binary.MaxVarintLen64+4*len(w.toks)+2*len(w.figures)+2*len(p.recurring))
 	out = append(out, featuresFormat)
 	out = binary.AppendUvarint(out, uint64(len(w.toks)))
@@ -170,7 +170,9 @@ func decodeFeatures(b []byte) (*profile, error) {
 	if !r.ok() {
 		return nil, errFeatures
 	}
-	return newProfile(toks, figures).without(runs), nil
+	p := newProfile(toks, figures)
+	p.setRecurring(runs)
+	return p, nil
 }
 
 // varints reads uvarints no greater than a bound; a bad one or one past

@@ -38,21 +38,21 @@ func TestTemplateTwinsAreNotTheSameStory(t *testing.T) {
 func TestFeaturesRoundTrip(t *testing.T) {
 	toks := []uint32{1, 2, 3, 1 << 31, 5, 6, 7, 8}
 	figures := []figure{{0, 1}, {2, 2}, {5, 1}, {7, 1}}
-	runs := []tokenRun{{1, 1}, {4, 3}}
-	p := newProfile(toks, figures).without(runs)
+	runs := []tokenRun{{1, 1}, {4, 4}}
+	p := newProfile(toks, figures)
+	p.setRecurring(runs)
 	got, err := decodeFeatures(encodeFeatures(p))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w := got.full(); !slices.Equal(w.toks, toks) || !slices.Equal(w.figures, figures) || !slices.Equal(got.recurring, runs) {
-		t.Fatalf("round trip = %v, %v, %v; want %v, %v, %v", w.toks, w.figures, got.recurring, toks, figures, runs)
+	if !slices.Equal(got.toks, toks) || !slices.Equal(got.figures, figures) || !slices.Equal(got.recurring, runs) {
+		t.Fatalf("round trip = %v, %v, %v; want %v, %v, %v", got.toks, got.figures, got.recurring, toks, figures, runs)
 	}
-	// The profile compared leaves out the runs and the figures in them.
-	if want := []uint32{1, 3, 1 << 31, 8}; !slices.Equal(got.toks, want) || !slices.Equal(got.furniture.toks, []uint32{2, 5, 6, 7}) {
-		t.Errorf("without runs = %v (furniture %v), want %v", got.toks, got.furniture.toks, want)
-	}
-	if want := []figure{{0, 1}, {1, 2}, {3, 1}}; !slices.Equal(got.figures, want) {
-		t.Errorf("figures without runs = %v, want %v", got.figures, want)
+	// The recurring words are marked, and so is the one shingle wholly
+	// inside them (tokens 4-7).
+	if want := []bool{false, true, false, false, true, true, true, true}; !slices.Equal(got.furniture, want) ||
+		!slices.Equal(got.inside, []bool{false, false, false, false, true}) {
+		t.Errorf("furniture = %v (shingles inside %v), want %v and shingle 4", got.furniture, got.inside, want)
 	}
 	// Formats 1 (tokens) and 2 (tokens, then figures to the end) still decode.
 	v1 := []byte{featuresFormatV1, 1, 0, 0, 0, 2, 0, 0, 0}
@@ -60,7 +60,7 @@ func TestFeaturesRoundTrip(t *testing.T) {
 		t.Errorf("format 1 = %v, %v", got, err)
 	}
 	v2 := []byte{featuresFormatV2, 2, 1, 0, 0, 0, 2, 0, 0, 0, 2, 0}
-	if got, err := decodeFeatures(v2); err != nil || !slices.Equal(got.toks, []uint32{1, 2}) || !slices.Equal(got.figures, []figure{{1, 1}}) || got.whole != nil {
+	if got, err := decodeFeatures(v2); err != nil || !slices.Equal(got.toks, []uint32{1, 2}) || !slices.Equal(got.figures, []figure{{1, 1}}) || got.recurring != nil {
 		t.Errorf("format 2 = %v, %v", got, err)
 	}
 	plain := encodeFeatures(newProfile(toks, nil))
@@ -87,7 +87,9 @@ func TestFeaturesRoundTrip(t *testing.T) {
 // profile (varints may be padded, so not always to the same bytes).
 func FuzzDecodeFeatures(f *testing.F) {
 	toks := []uint32{1, 2, 3, 4, 5, 6, 7, 8}
-	f.Add(encodeFeatures(newProfile(toks, []figure{{0, 1}, {2, 2}}).without([]tokenRun{{1, 1}, {4, 3}})))
+	p := newProfile(toks, []figure{{0, 1}, {2, 2}})
+	p.setRecurring([]tokenRun{{1, 1}, {4, 3}})
+	f.Add(encodeFeatures(p))
 	f.Add(encodeFeatures(newProfile(toks, nil)))
 	f.Add([]byte{featuresFormatV2, 2, 1, 0, 0, 0, 2, 0, 0, 0, 2, 0})
 	f.Add([]byte{featuresFormatV1, 1, 0, 0, 0})
@@ -100,8 +102,7 @@ func FuzzDecodeFeatures(f *testing.F) {
 		if err != nil {
 			t.Fatalf("re-encoded %v: %v", b, err)
 		}
-		if !slices.Equal(q.full().toks, p.full().toks) || !slices.Equal(q.full().figures, p.full().figures) ||
-			!slices.Equal(q.recurring, p.recurring) || !slices.Equal(q.toks, p.toks) {
+		if !slices.Equal(q.toks, p.toks) || !slices.Equal(q.figures, p.figures) || !slices.Equal(q.recurring, p.recurring) {
 			t.Errorf("%v: decode, encode, decode = %+v, want %+v", b, q, p)
 		}
 	})

@@ -32,11 +32,10 @@ func analyze(body string, format Format) (*Text, *Fingerprint, *profile) {
 	return t, fingerprintProfile(p), p
 }
 
-// fingerprintProfile computes the fingerprint of a profile's whole text;
-// its features keep the recurring runs left out of p.
+// fingerprintProfile computes the fingerprint of a profile; its features
+// keep the profile's recurring runs.
 func fingerprintProfile(p *profile) *Fingerprint {
 	features := encodeFeatures(p)
-	p = p.full()
 	toks := p.toks
 	content := uint64(len(toks))
 	for _, t := range toks {

@@ -17,7 +17,6 @@ type pending struct {
 	updated bool
 	match   bool // needs matching and attaching
 	cands   []candidate
-	prof    *profile // the article's, without recurring furniture
 }
 
 // IngestPrepared stores prepared articles in one transaction, then matches
@@ -208,24 +207,22 @@ func (s *Service) matchBatch(ctx context.Context, batch []*pending) error {
 		b.cands = measureLoaded(b.p.prof, keep[q], loaded)
 	})
 	var updates []FeaturesUpdate
+	again := map[int64]bool{}
 	for _, i := range idx {
 		b := batch[i]
-		b.prof = b.p.prof.without(recurringRuns(b.p.prof, b.cands))
-		if b.prof.recurring == nil {
+		b.p.prof.setRecurring(recurringRuns(b.p.prof, b.cands))
+		if b.p.prof.recurring == nil {
 			continue
 		}
-		updates = append(updates, FeaturesUpdate{ArticleID: b.article.ID, Features: encodeFeatures(b.prof)})
+		updates = append(updates, FeaturesUpdate{ArticleID: b.article.ID, Features: encodeFeatures(b.p.prof)})
 		if sp, ok := loaded[b.article.ID]; ok {
-			sp.prof = b.prof
-			loaded[b.article.ID] = sp
+			sp.prof.setRecurring(b.p.prof.recurring)
+			again[b.article.ID] = true
 		}
 	}
 	parallel(len(idx), func(q int) {
 		b := batch[idx[q]]
-		for j := range b.cands {
-			b.cands[j].prof = loaded[b.cands[j].stored.ArticleID].prof
-		}
-		s.classifyAll(b.prof, b.cands, th)
+		s.classifyAll(b.p.prof, b.cands, again, th)
 	})
 	if len(updates) > 0 {
 		if err := s.store.UpdateFeatures(ctx, updates); err != nil {
@@ -235,7 +232,7 @@ func (s *Service) matchBatch(ctx context.Context, batch []*pending) error {
 	for _, i := range idx {
 		b := batch[i]
 		self := dated{b.article.ID, b.article.PublishedAt}
-		if err := s.resolveComposites(ctx, self, b.prof, b.cands, th); err != nil {
+		if err := s.resolveComposites(ctx, self, b.p.prof, b.cands, th); err != nil {
 			return err
 		}
 	}
@@ -285,7 +282,7 @@ func (s *Service) attachBatch(ctx context.Context, batch []*pending) (map[int64]
 			}
 			matched = append(matched, b.article.ID)
 			m := Member{ArticleID: b.article.ID, PublishedAt: b.article.PublishedAt, IngestedAt: b.article.IngestedAt}
-			ev, err := s.attach(ctx, tx, clusterOf, attachment{member: m, prof: b.prof, cands: b.cands, th: s.opts.Thresholds})
+			ev, err := s.attach(ctx, tx, clusterOf, attachment{member: m, prof: b.p.prof, cands: b.cands, th: s.opts.Thresholds})
 			if err != nil {
 				return fmt.Errorf("attach article %d: %w", b.article.ID, err)
 			}

@@ -32,22 +32,23 @@ func profileOf(fp *Fingerprint) (*profile, error) {
 	return decodeFeatures(fp.Features)
 }
 
-// findCandidates returns the verified candidates of one article (its
-// whole profile p), strongest first, and its profile without recurring
-// furniture. before > 0 limits them to articles stored before that id.
-func (s *Service) findCandidates(ctx context.Context, self int64, fp *Fingerprint, p *profile, before int64, th Thresholds) ([]candidate, *profile, error) {
+// findCandidates returns the verified candidates of one article,
+// strongest first, and records the recurring furniture it finds in p.
+// before > 0 limits them to articles stored before that id.
+func (s *Service) findCandidates(ctx context.Context, self int64, fp *Fingerprint, p *profile, before int64, th Thresholds) ([]candidate, error) {
 	res, err := s.store.ListCandidates(ctx, []CandidateQuery{s.query(self, fp, before)})
 	if err != nil {
-		return nil, nil, fmt.Errorf("list candidates: %w", err)
+		return nil, fmt.Errorf("list candidates: %w", err)
 	}
 	loaded, err := s.loadProfiles(ctx, candidateIDs(res[0]))
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
+	p.setRecurring(nil)
 	cands := measureLoaded(p, res[0], loaded)
-	q := p.without(recurringRuns(p, cands))
-	s.classifyAll(q, cands, th)
-	return cands, q, nil
+	p.setRecurring(recurringRuns(p, cands))
+	s.classifyAll(p, cands, nil, th)
+	return cands, nil
 }
 
 func (s *Service) query(self int64, fp *Fingerprint, before int64) CandidateQuery {
@@ -95,26 +96,28 @@ func (s *Service) loadProfiles(ctx context.Context, ids []int64) (map[int64]stor
 	return out, nil
 }
 
-// measureLoaded compares an article's whole text p with the whole texts
-// of its candidates, already loaded.
+// measureLoaded compares an article p, whose recurring furniture is not
+// known yet, with its candidates, already loaded.
 func measureLoaded(p *profile, cands []Candidate, loaded map[int64]storedProfile) []candidate {
 	out := make([]candidate, 0, len(cands))
 	for _, cand := range cands {
 		if sp, ok := loaded[cand.ArticleID]; ok {
-			out = append(out, candidate{stored: sp.stored, prof: sp.prof, m: compare(p, sp.prof.full())})
+			out = append(out, candidate{stored: sp.stored, prof: sp.prof, m: compare(p, sp.prof)})
 		}
 	}
 	return out
 }
 
-// classifyAll decides the relation of the article (q, without its
-// recurring furniture) to each measured candidate, comparing again where
-// either text has furniture left out, and sorts them strongest first.
-func (s *Service) classifyAll(q *profile, cands []candidate, th Thresholds) {
+// classifyAll decides the relation of the article p to each measured
+// candidate, once p's recurring furniture is known, and sorts them
+// strongest first. Candidates in again (batch-mates whose own furniture
+// was found after they were measured) are compared afresh.
+func (s *Service) classifyAll(p *profile, cands []candidate, again map[int64]bool, th Thresholds) {
 	for i := range cands {
 		c := &cands[i]
-		if q.whole != nil || c.prof.whole != nil {
-			c.m = compareWithout(q, c.prof)
+		switch {
+		case again[c.stored.ArticleID] || p.furniture != nil:
+			c.m = compare(p, c.prof)
 		}
 		c.relation, c.score = classify(c.m, th)
 	}
@@ -325,7 +328,7 @@ func secondStory(rest []bool, remainder int, y, x *profile, others []*profile, t
 	best, bestN := -1, 0
 	for j, z := range others {
 		covers[j] = cover(y, z).any
-		if rel, _ := classify(compareWithout(x, z), th); rel != "" {
+		if rel, _ := classify(compare(x, z), th); rel != "" {
 			continue
 		}
 		if n := countBoth(covers[j], rest); n > bestN {
@@ -366,7 +369,7 @@ func countBoth(a, b []bool) int {
 }
 
 func sameStory(x, z *profile, th Thresholds) bool {
-	rel, _ := classify(compareWithout(x, z), th)
+	rel, _ := classify(compare(x, z), th)
 	return rel.Clusters()
 }
 
@@ -412,7 +415,7 @@ func (s *Service) unmergeComposite(ctx context.Context, tx ClusterTx, clusterOf 
 		if !l.Relation.Clusters() || l.Relation == RelationExact || !ok || profs[y] == nil {
 			continue
 		}
-		covered := cover(profs[y], w)
+		covered := compare(profs[y], w).covA
 		if explained(covered) < th.Rewrite && (source == nil || isComposite(covered.any, profs[y], w, []*profile{source}, th)) {
 			l.Relation = RelationPartial
 			down = append(down, l)

@@ -5,10 +5,11 @@ package dedup
 // prose: a membership appeal, a comments notice, an advert for the app. What
 // gives it away is that it recurs: stored articles of many stories that have
 // nothing else in common carry it word for word. Such a passage tells
-// nothing about which story an article tells, so it is left out of the
-// article's profile for every comparison (and stored so), as the shape
-// rules' furniture is. Its candidate keys stay: they are how the
-// recurrence is seen.
+// nothing about which story an article tells, so it is recorded with the
+// article's profile (and stored with it) and left out of every comparison,
+// as the shape rules' furniture is; so are the other text's words that
+// match it, as that text may have been stored before the passage was seen
+// to recur. Its candidate keys stay: they are how the recurrence is seen.
 
 const (
 	// minRecurrence is the fewest other stories that must carry a passage
@@ -34,7 +35,20 @@ func recurringRuns(p *profile, cands []candidate) []tokenRun {
 	n := len(p.toks)
 	stories := map[int64][]bool{}
 	for _, c := range cands {
-		if 2*c.m.covA.nAny >= n || c.m.covA.nExact < minRecurringRun {
+		// Word for word: matched exactly, or matching the candidate's own
+		// furniture (which matches nothing, so it is only left out).
+		carried, k := c.m.covA.exact, c.m.covA.nExact
+		if c.m.covA.skip != nil {
+			carried = make([]bool, n)
+			k = 0
+			for i := range carried {
+				carried[i] = c.m.covA.exact[i] || c.m.covA.skip[i]
+				if carried[i] {
+					k++
+				}
+			}
+		}
+		if 2*c.m.covA.nAny >= n || k < minRecurringRun {
 			continue
 		}
 		story := c.stored.ClusterID
@@ -46,7 +60,7 @@ func recurringRuns(p *profile, cands []candidate) []tokenRun {
 			u = make([]bool, n)
 			stories[story] = u
 		}
-		for i, e := range c.m.covA.exact {
+		for i, e := range carried {
 			u[i] = u[i] || e
 		}
 	}
@@ -76,20 +90,4 @@ func recurringRuns(p *profile, cands []candidate) []tokenRun {
 		start = -1
 	}
 	return runs
-}
-
-// compareWithout compares two texts without their recurring furniture: a
-// passage that either left out is left out of the other as well, where the
-// other still has it (it was stored before the passage was seen to recur).
-func compareWithout(a, b *profile) measure {
-	var ignoreA, ignoreB []bool
-	if a.furniture != nil {
-		_, inB := match(a.furniture, b)
-		ignoreB = inB.exact
-	}
-	if b.furniture != nil {
-		_, inA := match(b.furniture, a)
-		ignoreA = inA.exact
-	}
-	return compareIgnoring(a, b, ignoreA, ignoreB)
 }

@@ -190,7 +190,7 @@ func (s *Service) ListMatches(ctx context.Context, id int64, th Thresholds) ([]M
 		return nil, err
 	}
 	fp := fingerprintProfile(p)
-	cands, err := s.matchesOf(ctx, id, fp, p.full(), s.thresholds(th))
+	cands, err := s.matchesOf(ctx, id, fp, p, s.thresholds(th))
 	if err != nil {
 		return nil, err
 	}
@@ -211,14 +211,13 @@ func (s *Service) thresholds(th Thresholds) Thresholds {
 	return th
 }
 
-// matchesOf finds, verifies and resolves the candidates of one article (its
-// whole profile p).
+// matchesOf finds, verifies and resolves the candidates of one article.
 func (s *Service) matchesOf(ctx context.Context, self int64, fp *Fingerprint, p *profile, th Thresholds) ([]candidate, error) {
-	cands, q, err := s.findCandidates(ctx, self, fp, p, 0, th)
+	cands, err := s.findCandidates(ctx, self, fp, p, 0, th)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.resolveComposites(ctx, dated{id: self}, q, cands, th); err != nil {
+	if err := s.resolveComposites(ctx, dated{id: self}, p, cands, th); err != nil {
 		return nil, err
 	}
 	return cands, nil

@@ -20,9 +20,9 @@ type Match struct {
 
 // Similarity holds the measures a relation is decided from.
 type Similarity struct {
-	Jaccard         float64 // shingle-set Jaccard similarity
-	ContainmentA    float64 // share of A's shingles found in B
-	ContainmentB    float64 // share of B's shingles found in A
+	Jaccard         float64 // matched words over the words of both (page furniture left out)
+	ContainmentA    float64 // share of A's words that B matches (page furniture left out)
+	ContainmentB    float64 // share of B's words that A matches (page furniture left out)
 	SimHashDistance int     // Hamming distance of the SimHashes
 }
 

@@ -16,56 +16,42 @@ type profile struct {
 	figures     []figure // in order
 	once        sync.Once
 	idx         *posIndex // built on first use
-	// recurring are the runs of the whole text that are left out of this
-	// profile as recurring furniture (see recurringRuns), furniture is the
-	// profile of their words and whole the profile with them; all nil when
-	// nothing is left out.
+	// recurring are the runs of recurring furniture found in the text
+	// (see recurringRuns), and furniture marks their words. Comparisons
+	// leave these words out, and the other text's words that match them.
 	recurring []tokenRun
-	furniture *profile
-	whole     *profile
+	furniture []bool
+	// touching marks the shingles and the grams that touch furniture (they
+	// match nothing), inside the shingles wholly in it.
+	touching struct{ shingles, grams []bool }
+	inside   []bool
 }
 
 // tokenRun is a run of n tokens from token at.
 type tokenRun struct{ at, n int32 }
 
-// full returns the profile of the whole text, recurring furniture included.
-func (p *profile) full() *profile {
-	if p.whole != nil {
-		return p.whole
-	}
-	return p
-}
-
-// without returns the profile of the whole text p less the given runs
-// (sorted, not overlapping); figures inside a run go with it.
-func (p *profile) without(runs []tokenRun) *profile {
+// setRecurring records the runs (sorted, not overlapping) of recurring
+// furniture in the text, replacing any recorded before.
+func (p *profile) setRecurring(runs []tokenRun) {
+	p.recurring, p.furniture = runs, nil
+	p.touching.shingles, p.touching.grams, p.inside = nil, nil, nil
 	if len(runs) == 0 {
-		return p
+		return
 	}
-	drop := make([]bool, len(p.toks))
+	p.furniture = make([]bool, len(p.toks))
 	for _, r := range runs {
-		mark(drop, int(r.at), int(r.at+r.n))
+		mark(p.furniture, int(r.at), int(r.at+r.n))
 	}
-	toks := make([]uint32, 0, len(p.toks))
-	var furniture []uint32
-	at := make([]int32, len(p.toks)) // new position of each kept token
-	for i, t := range p.toks {
-		at[i] = int32(len(toks))
-		if drop[i] {
-			furniture = append(furniture, t)
-		} else {
-			toks = append(toks, t)
-		}
+	p.touching.shingles, p.inside = make([]bool, len(p.shingles)), make([]bool, len(p.shingles))
+	for i := range p.shingles {
+		words := p.furniture[i:min(i+shingleWords, len(p.toks))]
+		p.touching.shingles[i] = slices.Contains(words, true)
+		p.inside[i] = !slices.Contains(words, false)
 	}
-	var figures []figure
-	for _, f := range p.figures {
-		if !slices.Contains(drop[f.at:f.at+f.n], true) {
-			figures = append(figures, figure{at: at[f.at], n: f.n})
-		}
+	p.touching.grams = make([]bool, len(p.grams))
+	for j := range p.grams {
+		p.touching.grams[j] = slices.Contains(p.furniture[p.first[j]:p.last[j]+1], true)
 	}
-	q := newProfile(toks, figures)
-	q.recurring, q.furniture, q.whole = runs, newProfile(furniture, nil), p
-	return q
 }
 
 // figure is an amount, a date or a score: n tokens with digits from token at.
@@ -164,20 +150,26 @@ type coverage struct {
 	// are in exact.
 	ignored, ignoredExact int
 	skip                  []bool // the words ignored, if any
+	// othersFurniture marks the words that match only the other text's
+	// recurring furniture (nil if none do): see matchWithout.
+	othersFurniture []bool
 }
 
-// ignore leaves out the words marked in furniture: the words of a text
-// that match the other text's recurring furniture, which is not in the
-// other's profile.
+// ignore leaves out the words marked in furniture (nil for none), with
+// any left out before: the words of a text that are recurring furniture,
+// its own or matching the other text's.
 func (c *coverage) ignore(furniture []bool) {
 	if furniture == nil {
 		return
 	}
-	c.skip = furniture
+	if c.skip == nil {
+		c.skip = make([]bool, len(c.any))
+	}
 	for i, f := range furniture {
-		if !f {
+		if !f || c.skip[i] {
 			continue
 		}
+		c.skip[i] = true
 		c.ignored++
 		if c.exact[i] {
 			c.ignoredExact++
@@ -220,6 +212,9 @@ func mark(b []bool, from, to int) {
 // shingles and grams, each looked up in a's index. Every hash a shares is
 // expanded to its positions in a once, however often b repeats it.
 func match(a, b *profile) (inB, inA coverage) {
+	if a.furniture != nil || b.furniture != nil {
+		return matchWithout(a, b)
+	}
 	idx := a.index()
 	inB, inA = newCoverage(len(a.toks)), newCoverage(len(b.toks))
 	t := &idx.shingles
@@ -259,6 +254,97 @@ func match(a, b *profile) (inB, inA coverage) {
 	inB.count()
 	inA.count()
 	return inB, inA
+}
+
+// matchWithout is match for texts with recurring furniture: a shingle or a
+// gram that touches furniture matches nothing, on either side. A word
+// inside a shingle that matches only shingles wholly in the other text's
+// furniture is marked in othersFurniture, to be left out (see leaveOut).
+func matchWithout(a, b *profile) (inB, inA coverage) {
+	idx := a.index()
+	inB, inA = newCoverage(len(a.toks)), newCoverage(len(b.toks))
+	const (
+		seen   = 1 << iota
+		clean  // the hash has a position in a that touches no furniture
+		inside // the hash has a position wholly in a's furniture
+	)
+	t := &idx.shingles
+	state := make([]uint8, len(t.head))
+	for j, h := range b.shingles {
+		s := t.slot(h)
+		if t.head[s] == 0 {
+			continue
+		}
+		if b.touching.shingles != nil && b.touching.shingles[j] {
+			if b.inside[j] {
+				for i := t.head[s] - 1; i >= 0; i = t.next[i] {
+					if a.touching.shingles == nil || !a.touching.shingles[i] {
+						inB.othersFurniture = markNew(inB.othersFurniture, len(a.toks), int(i), int(i)+shingleWords)
+					}
+				}
+			}
+			continue
+		}
+		st := state[s]
+		if st == 0 {
+			st = seen
+			for i := t.head[s] - 1; i >= 0; i = t.next[i] {
+				switch {
+				case a.touching.shingles == nil || !a.touching.shingles[i]:
+					st |= clean
+					mark(inB.exact, int(i), int(i)+shingleWords)
+				case a.inside[i]:
+					st |= inside
+				}
+			}
+			state[s] = st
+		}
+		switch {
+		case st&clean != 0:
+			mark(inA.exact, j, j+shingleWords)
+		case st&inside != 0:
+			inA.othersFurniture = markNew(inA.othersFurniture, len(b.toks), j, j+shingleWords)
+		}
+	}
+	copy(inB.any, inB.exact)
+	copy(inA.any, inA.exact)
+	t = &idx.grams
+	state = make([]uint8, len(t.head))
+	for j, h := range b.grams {
+		if b.touching.grams != nil && b.touching.grams[j] {
+			continue
+		}
+		s := t.slot(h)
+		if t.head[s] == 0 {
+			continue
+		}
+		st := state[s]
+		if st == 0 {
+			st = seen
+			for i := t.head[s] - 1; i >= 0; i = t.next[i] {
+				if a.touching.grams == nil || !a.touching.grams[i] {
+					st |= clean
+					mark(inB.any, int(a.first[i]), int(a.last[i])+1)
+				}
+			}
+			state[s] = st
+		}
+		if st&clean != 0 {
+			mark(inA.any, int(b.first[j]), int(b.last[j])+1)
+		}
+	}
+	inB.count()
+	inA.count()
+	return inB, inA
+}
+
+// markNew marks [from, to) in b, making b (of length n) first if it is nil.
+func markNew(b []bool, n, from, to int) []bool {
+	if b == nil {
+		b = make([]bool, n)
+	}
+	mark(b, from, to)
+	return b
 }
 
 // cover returns which tokens of p are matched in q. p is the one indexed:
@@ -315,24 +401,29 @@ type measure struct {
 
 // compare indexes a: the article being matched, verified against many.
 func compare(a, b *profile) measure {
-	return compareIgnoring(a, b, nil, nil)
+	covA, covB := match(a, b)
+	m := measure{covA: covA, covB: covB, nA: len(a.toks), nB: len(b.toks)}
+	m.leaveOut(a, b)
+	return m
 }
 
-// compareIgnoring compares a and b leaving out the words marked in ignoreA
-// and ignoreB (either may be nil; see coverage.ignore).
-func compareIgnoring(a, b *profile, ignoreA, ignoreB []bool) measure {
-	covA, covB := match(a, b)
-	covA.ignore(ignoreA)
-	covB.ignore(ignoreB)
-	m := measure{covA: covA, covB: covB, nA: len(a.toks), nB: len(b.toks)}
+// leaveOut leaves the recurring furniture of a and b out of the measure:
+// each text's own, and its words that match only the other's (which the
+// other left out). It then compares the figures, which depend on what is
+// left.
+func (m *measure) leaveOut(a, b *profile) {
+	m.covA.ignore(a.furniture)
+	m.covA.ignore(m.covA.othersFurniture)
+	m.covB.ignore(b.furniture)
+	m.covB.ignore(m.covB.othersFurniture)
+	m.figures, m.sharedFigures = 0, 0
 	// Figures matter only to a pair that may be the same story, which
 	// needs at least minCovered of one text matched.
 	if len(a.figures) >= minFigures && len(b.figures) >= minFigures &&
-		(frac(covA.matched(), covA.words()) >= minCovered || frac(covB.matched(), covB.words()) >= minCovered) {
-		fa, fb := accountedFigures(a, covA), accountedFigures(b, covB)
+		(frac(m.covA.matched(), m.covA.words()) >= minCovered || frac(m.covB.matched(), m.covB.words()) >= minCovered) {
+		fa, fb := accountedFigures(a, m.covA), accountedFigures(b, m.covB)
 		m.figures, m.sharedFigures = min(len(fa), len(fb)), countShared(fa, fb)
 	}
-	return m
 }
 
 // accountedFigures returns the distinct figures of p, sorted, that lie in
