@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/newsdedup/newsdedup/internal/dedup"
 	"github.com/newsdedup/newsdedup/internal/memstore"
@@ -25,6 +26,24 @@ func joinAll(parts ...[]string) string {
 		all = append(all, p...)
 	}
 	return strings.Join(all, "\n\n")
+}
+
+// doc is an article to ingest.
+type doc struct {
+	id, body  string
+	published time.Time
+}
+
+// ingestPair ingests x and then y, or y first when swap is set, and
+// returns their results as x's and y's.
+func ingestPair(t *testing.T, svc *dedup.Service, swap bool, x, y doc) (rx, ry *dedup.Result) {
+	t.Helper()
+	if swap {
+		ry = ingest(t, svc, y.id, y.body, y.published)
+		return ingest(t, svc, x.id, x.body, x.published), ry
+	}
+	rx = ingest(t, svc, x.id, x.body, x.published)
+	return rx, ingest(t, svc, y.id, y.body, y.published)
 }
 
 func relationTo(r *dedup.Result, id int64) dedup.Relation {
@@ -49,14 +68,7 @@ func TestFollowUpReusingMostOfOneStory(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			svc := dedup.NewService(memstore.New(), dedup.Options{})
 			ingest(t, svc, "b", storyB, day(1))
-			var a, f *dedup.Result
-			if tt.followUpFirst {
-				f = ingest(t, svc, "follow", follow, day(3))
-				a = ingest(t, svc, "a", storyA, day(2))
-			} else {
-				a = ingest(t, svc, "a", storyA, day(2))
-				f = ingest(t, svc, "follow", follow, day(3))
-			}
+			a, f := ingestPair(t, svc, tt.followUpFirst, doc{"a", storyA, day(2)}, doc{"follow", follow, day(3)})
 			if f.Article.ClusterID == a.Article.ClusterID {
 				t.Fatalf("follow-up and story A in one cluster (matches %+v, %+v)", f.Matches, a.Matches)
 			}

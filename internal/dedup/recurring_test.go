@@ -21,28 +21,20 @@ func TestRecurringFooterIsFurniture(t *testing.T) {
 	story := strings.Join(p[0:4], "\n\n")
 	trimmed := strings.Join(append(p[0:2:2], siteFooter), "\n\n")
 	for _, tt := range []struct {
-		name       string
-		copyFirst  bool
-		unrelatedN int
-	}{{"copy stored last", false, 8}, {"original stored last", true, 8}} {
+		name      string
+		copyFirst bool
+	}{{"copy stored last", false}, {"original stored last", true}} {
 		t.Run(tt.name, func(t *testing.T) {
 			svc := dedup.NewService(memstore.New(), dedup.Options{})
 			var last *dedup.Result
-			for i := range tt.unrelatedN {
+			for i := range 8 {
 				body := strings.Join(append(p[4+3*i:7+3*i:7+3*i], siteFooter), "\n\n")
 				last = ingest(t, svc, "unrelated"+string(rune('a'+i)), body, day(1+i))
 			}
 			if len(last.Matches) != 0 {
 				t.Errorf("an unrelated story with the site's footer matched %+v", last.Matches)
 			}
-			var orig, cp *dedup.Result
-			if tt.copyFirst {
-				cp = ingest(t, svc, "copy", trimmed, day(20))
-				orig = ingest(t, svc, "orig", story, day(19))
-			} else {
-				orig = ingest(t, svc, "orig", story, day(19))
-				cp = ingest(t, svc, "copy", trimmed, day(20))
-			}
+			orig, cp := ingestPair(t, svc, tt.copyFirst, doc{"orig", story, day(19)}, doc{"copy", trimmed, day(20)})
 			if cp.Article.ClusterID != orig.Article.ClusterID {
 				t.Errorf("trimmed copy with the footer not in the original's cluster (matches %+v, %+v)", cp.Matches, orig.Matches)
 			}
