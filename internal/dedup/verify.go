@@ -151,7 +151,7 @@ type coverage struct {
 	ignored, ignoredExact int
 	skip                  []bool // the words ignored, if any
 	// othersFurniture marks the words that match only the other text's
-	// recurring furniture (nil if none do): see matchWithout.
+	// recurring furniture (nil if none do): see match.
 	othersFurniture []bool
 }
 
@@ -211,56 +211,12 @@ func mark(b []bool, from, to int) {
 // match computes the coverage of a in b and of b in a in one pass over b's
 // shingles and grams, each looked up in a's index. Every hash a shares is
 // expanded to its positions in a once, however often b repeats it.
+//
+// A shingle or a gram that touches recurring furniture matches nothing, on
+// either side. A word inside a shingle that matches only shingles wholly in
+// the other text's furniture is marked in othersFurniture, to be left out
+// (see leaveOut).
 func match(a, b *profile) (inB, inA coverage) {
-	if a.furniture != nil || b.furniture != nil {
-		return matchWithout(a, b)
-	}
-	idx := a.index()
-	inB, inA = newCoverage(len(a.toks)), newCoverage(len(b.toks))
-	t := &idx.shingles
-	seen := make([]bool, len(t.head))
-	for j, h := range b.shingles {
-		s := t.slot(h)
-		if t.head[s] == 0 {
-			continue
-		}
-		mark(inA.exact, j, j+shingleWords)
-		if seen[s] {
-			continue
-		}
-		seen[s] = true
-		for i := t.head[s] - 1; i >= 0; i = t.next[i] {
-			mark(inB.exact, int(i), int(i)+shingleWords)
-		}
-	}
-	copy(inB.any, inB.exact)
-	copy(inA.any, inA.exact)
-	t = &idx.grams
-	seen = make([]bool, len(t.head))
-	for j, h := range b.grams {
-		s := t.slot(h)
-		if t.head[s] == 0 {
-			continue
-		}
-		mark(inA.any, int(b.first[j]), int(b.last[j])+1)
-		if seen[s] {
-			continue
-		}
-		seen[s] = true
-		for i := t.head[s] - 1; i >= 0; i = t.next[i] {
-			mark(inB.any, int(a.first[i]), int(a.last[i])+1)
-		}
-	}
-	inB.count()
-	inA.count()
-	return inB, inA
-}
-
-// matchWithout is match for texts with recurring furniture: a shingle or a
-// gram that touches furniture matches nothing, on either side. A word
-// inside a shingle that matches only shingles wholly in the other text's
-// furniture is marked in othersFurniture, to be left out (see leaveOut).
-func matchWithout(a, b *profile) (inB, inA coverage) {
 	idx := a.index()
 	inB, inA = newCoverage(len(a.toks)), newCoverage(len(b.toks))
 	const (
