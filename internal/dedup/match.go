@@ -110,14 +110,18 @@ func measureLoaded(p *profile, cands []Candidate, loaded map[int64]storedProfile
 
 // classifyAll decides the relation of the article p to each measured
 // candidate, once p's recurring furniture is known, and sorts them
-// strongest first. Candidates in again (batch-mates whose own furniture
-// was found after they were measured) are compared afresh.
+// strongest first. A candidate that matched some of p's furniture is
+// compared afresh, as are those in again (batch-mates whose own furniture
+// was found after they were measured); for the others, leaving p's
+// furniture out of the measure is all that changes.
 func (s *Service) classifyAll(p *profile, cands []candidate, again map[int64]bool, th Thresholds) {
 	for i := range cands {
 		c := &cands[i]
 		switch {
-		case again[c.stored.ArticleID] || p.furniture != nil:
+		case again[c.stored.ArticleID] || p.furniture != nil && countBoth(c.m.covA.any, p.furniture) > 0:
 			c.m = compare(p, c.prof)
+		case p.furniture != nil:
+			c.m.leaveOut(p, c.prof)
 		}
 		c.relation, c.score = classify(c.m, th)
 	}

@@ -81,8 +81,12 @@ SET features = u.features
 FROM unnest($1::bigint[], $2::bytea[]) AS u(id, features)
 WHERE a.id = u.id`
 
-// UpdateFeatures replaces the stored features of articles in one statement;
-// ids that do not exist are skipped.
+// UpdateFeatures replaces the stored features of articles in one
+// transaction, one round trip; ids that do not exist are skipped. The
+// features only add what matching learned (recurring furniture) to what
+// is stored, so the commit does not wait for the disk: after a crash an
+// article may be compared with its furniture, and no link or cluster is
+// lost.
 func (db *DB) UpdateFeatures(ctx context.Context, updates []dedup.FeaturesUpdate) error {
 	if len(updates) == 0 {
 		return nil
@@ -92,6 +96,10 @@ func (db *DB) UpdateFeatures(ctx context.Context, updates []dedup.FeaturesUpdate
 	for i, u := range updates {
 		ids[i], features[i] = u.ArticleID, u.Features
 	}
-	_, err := db.pool.Exec(ctx, updateFeaturesSQL, ids, features)
-	return pgErr(fmt.Sprintf("update features of %d articles", len(updates)), err)
+	batch := &pgx.Batch{}
+	batch.Queue("BEGIN")
+	batch.Queue("SET LOCAL synchronous_commit TO OFF")
+	batch.Queue(updateFeaturesSQL, ids, features)
+	batch.Queue("COMMIT")
+	return pgErr(fmt.Sprintf("update features of %d articles", len(updates)), db.pool.SendBatch(ctx, batch).Close())
 }
