@@ -2,13 +2,16 @@ package dedup
 
 import (
 	"context"
+	"fmt"
 	"unicode/utf8"
 )
 
 // minPassageWords is the shortest shared run reported as a passage.
 const minPassageWords = 8
 
-// Compare explains how two stored articles relate, with the passages they share.
+// Compare explains how two stored articles relate, with the passages they
+// share. The recurring furniture that matching found in them is left out
+// of the relation and the scores, as it was when they were linked.
 func (s *Service) Compare(ctx context.Context, a, b int64) (*Comparison, error) {
 	aa, err := s.store.GetArticle(ctx, a)
 	if err != nil {
@@ -18,16 +21,35 @@ func (s *Service) Compare(ctx context.Context, a, b int64) (*Comparison, error) 
 	if err != nil {
 		return nil, err
 	}
-	return Explain(aa, bb, s.opts.Thresholds), nil
+	fps, err := s.store.ListFingerprints(ctx, []int64{a, b})
+	if err != nil {
+		return nil, fmt.Errorf("list fingerprints: %w", err)
+	}
+	runs := map[int64][]tokenRun{}
+	for _, f := range fps {
+		p, err := profileOf(&f.Fingerprint)
+		if err != nil {
+			return nil, fmt.Errorf("article %d: %w", f.ArticleID, err)
+		}
+		runs[f.ArticleID] = p.recurring
+	}
+	return explain(aa, bb, runs[a], runs[b], s.opts.Thresholds), nil
 }
 
 // Explain compares two articles and returns their relation and the passages
 // they share, as rune offsets into each body as submitted.
 func Explain(a, b *Article, th Thresholds) *Comparison {
+	return explain(a, b, nil, nil, th)
+}
+
+// explain is Explain with the recurring furniture of each text known.
+func explain(a, b *Article, runsA, runsB []tokenRun, th Thresholds) *Comparison {
 	ta, fa := Analyze(a.Body, a.Format)
 	tb, fb := Analyze(b.Body, b.Format)
 	tka, tkb := tokenize(ta), tokenize(tb)
 	pa, pb := profileOfTokens(ta.Clean, tka), profileOfTokens(tb.Clean, tkb)
+	setRunsWithin(pa, runsA)
+	setRunsWithin(pb, runsB)
 	m := compare(pa, pb)
 	rel, score := classify(m, th.withDefaults())
 	if fa.ContentHash == fb.ContentHash && fa.Tokens > 0 {
@@ -41,6 +63,15 @@ func Explain(a, b *Article, th Thresholds) *Comparison {
 		c.Passages = append(c.Passages, passage(a.Body, ta, tka, b.Body, tb, tkb, r))
 	}
 	return c
+}
+
+// setRunsWithin records runs found when the text was stored, if they fit
+// the text as analysed now (a text stored by an older fingerprint version
+// may have other tokens).
+func setRunsWithin(p *profile, runs []tokenRun) {
+	if n := len(runs); n > 0 && int(runs[n-1].at+runs[n-1].n) <= len(p.toks) {
+		p.setRecurring(runs)
+	}
 }
 
 // run is a stretch of n tokens starting at token i of A and j of B that

@@ -38,6 +38,14 @@ func TestRecurringFooterIsFurniture(t *testing.T) {
 			if cp.Article.ClusterID != orig.Article.ClusterID {
 				t.Errorf("trimmed copy with the footer not in the original's cluster (matches %+v, %+v)", cp.Matches, orig.Matches)
 			}
+			// Explaining the pair leaves the footer out as matching did.
+			cmp, err := svc.Compare(t.Context(), orig.Article.ID, cp.Article.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cmp.Relation != dedup.RelationCopy {
+				t.Errorf("Compare(original, copy) = %q, want copy", cmp.Relation)
+			}
 		})
 	}
 }
