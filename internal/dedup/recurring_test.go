@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/newsdedup/newsdedup/internal/dedup"
 	"github.com/newsdedup/newsdedup/internal/memstore"
 )
@@ -64,5 +66,76 @@ func TestPassageQuotedByAFewStoriesIsReuse(t *testing.T) {
 	}
 	if rel := relationTo(last, src.Article.ID); rel != dedup.RelationPartial {
 		t.Errorf("last follow-up to the source = %q, want partial (matches %+v)", rel, last.Matches)
+	}
+}
+
+// A batch finds recurring furniture in batch order, so that a batch-mate
+// whose furniture was found in the same batch is compared without it: the
+// batch links and clusters as one-at-a-time ingest does.
+func TestBatchFindsFurnitureAsOneAtATime(t *testing.T) {
+	p := writeThruParagraphs(30)
+	var in []dedup.ArticleInput
+	for i := range 8 {
+		body := strings.Join(append(p[4+3*i:7+3*i:7+3*i], siteFooter), "\n\n")
+		in = append(in, dedup.ArticleInput{ExternalID: "unrelated" + string(rune('a'+i)), Source: "test", Body: body, PublishedAt: day(1 + i)})
+	}
+	in = append(in,
+		dedup.ArticleInput{ExternalID: "copy", Source: "test", Body: strings.Join(append(p[0:2:2], siteFooter), "\n\n"), PublishedAt: day(20)},
+		dedup.ArticleInput{ExternalID: "orig", Source: "test", Body: strings.Join(p[0:4], "\n\n"), PublishedAt: day(19)})
+
+	// links returns the links by external ids, and for each article the
+	// articles of its cluster.
+	links := func(svc *dedup.Service, results []*dedup.Result) (map[string]string, map[string]string) {
+		ext := map[int64]string{}
+		for _, r := range results {
+			ext[r.Article.ID] = r.Article.ExternalID
+		}
+		got, members := map[string]string{}, map[int64][]string{}
+		cluster := map[string]int64{}
+		for _, r := range results {
+			for _, m := range r.Matches {
+				got[r.Article.ExternalID+"~"+ext[m.ArticleID]] = string(m.Relation)
+			}
+			a, err := svc.GetArticle(t.Context(), r.Article.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cluster[a.ExternalID] = a.ClusterID
+			members[a.ClusterID] = append(members[a.ClusterID], a.ExternalID)
+		}
+		clusters := map[string]string{}
+		for id, cid := range cluster {
+			clusters[id] = strings.Join(members[cid], " ")
+		}
+		return got, clusters
+	}
+
+	one := dedup.NewService(memstore.New(), dedup.Options{})
+	var oneRes []*dedup.Result
+	for _, a := range in {
+		oneRes = append(oneRes, ingest(t, one, a.ExternalID, a.Body, a.PublishedAt))
+	}
+	batch := dedup.NewService(memstore.New(), dedup.Options{})
+	items, err := batch.IngestBatch(t.Context(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var batchRes []*dedup.Result
+	for _, it := range items {
+		if it.Err != nil {
+			t.Fatal(it.Err)
+		}
+		batchRes = append(batchRes, it.Result)
+	}
+	wantLinks, wantClusters := links(one, oneRes)
+	gotLinks, gotClusters := links(batch, batchRes)
+	if wantLinks["orig~copy"] != string(dedup.RelationCopy) {
+		t.Fatalf("one at a time: original to copy = %q, want copy", wantLinks["orig~copy"])
+	}
+	if d := cmp.Diff(wantLinks, gotLinks); d != "" {
+		t.Errorf("batch links differ from one-at-a-time ones (-one +batch):\n%s", d)
+	}
+	if d := cmp.Diff(wantClusters, gotClusters); d != "" {
+		t.Errorf("batch clusters differ from one-at-a-time ones (-one +batch):\n%s", d)
 	}
 }
