@@ -75,23 +75,22 @@ func skeletonGrams(toks []uint32, m int) (grams []uint64, first, last []int32) {
 	return grams, first, last
 }
 
-// encodeFeatures packs a profile as the opaque
-// Fingerprint.Features: a format byte, the number of tokens (uvarint), four
-// little-endian bytes per token, the number of figures (uvarint) and per
-// figure its distance from the previous figure's start and its length in
-// tokens less one, then per run of recurring furniture its distance from
-// the end of the previous run and its length (uvarints).
+// encodeFeatures packs a profile as the opaque Fingerprint.Features: a
+// format byte, the number of tokens (uvarint), four little-endian bytes per
+// token, the number of figures (uvarint) and per figure its distance from
+// the previous figure's start and its length in tokens less one, then per
+// run of recurring furniture its distance from the end of the previous run
+// and its length (uvarints).
 func encodeFeatures(p *profile) []byte {
-	w := p
-	out := make([]byte, 0, 2+2*binary.MaxVarintLen64+4*len(w.toks)+2*len(w.figures)+2*len(p.recurring))
+	out := make([]byte, 0, 2+2*binary.MaxVarintLen64+4*len(p.toks)+2*len(p.figures)+2*len(p.recurring))
 	out = append(out, featuresFormat)
-	out = binary.AppendUvarint(out, uint64(len(w.toks)))
-	for _, t := range w.toks {
+	out = binary.AppendUvarint(out, uint64(len(p.toks)))
+	for _, t := range p.toks {
 		out = binary.LittleEndian.AppendUint32(out, t)
 	}
-	out = binary.AppendUvarint(out, uint64(len(w.figures)))
+	out = binary.AppendUvarint(out, uint64(len(p.figures)))
 	prev := int32(-1)
-	for _, f := range w.figures {
+	for _, f := range p.figures {
 		out = binary.AppendUvarint(out, uint64(f.at-prev))
 		out = binary.AppendUvarint(out, uint64(f.n-1))
 		prev = f.at

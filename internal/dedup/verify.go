@@ -349,7 +349,6 @@ func measureGaps(covered []bool, minGap int) gaps {
 // measure compares two profiles in both directions.
 type measure struct {
 	covA, covB coverage
-	nA, nB     int
 	// figures: the fewer distinct figures that the two texts give in the
 	// parts they account for in each other, and how many of those both give
 	figures, sharedFigures int
@@ -358,7 +357,7 @@ type measure struct {
 // compare indexes a: the article being matched, verified against many.
 func compare(a, b *profile) measure {
 	covA, covB := match(a, b)
-	m := measure{covA: covA, covB: covB, nA: len(a.toks), nB: len(b.toks)}
+	m := measure{covA: covA, covB: covB}
 	m.leaveOut(a, b)
 	return m
 }
