@@ -174,3 +174,27 @@ func TestWriteThrusStayInOneFamily(t *testing.T) {
 		}
 	}
 }
+
+// A stored article whose body is replaced is matched by its new text, even
+// after its old profile was read for another article's matching.
+func TestReplacedArticleIsMatchedByItsNewBody(t *testing.T) {
+	ctx := context.Background()
+	svc := dedup.NewService(memstore.New(), dedup.Options{})
+	p := writeThruParagraphs(12)
+	a := ingest(t, svc, "a", strings.Join(p[0:5], "\n\n"), day(1))
+	if b := ingest(t, svc, "b", strings.Join(p[0:4], "\n\n"), day(2)); relationTo(b, a.Article.ID) != dedup.RelationCopy {
+		t.Fatalf("b to a = %q, want copy", relationTo(b, a.Article.ID))
+	}
+	replaced, err := svc.Ingest(ctx, dedup.ArticleInput{ExternalID: "a", Source: "test", Body: strings.Join(p[6:11], "\n\n"), PublishedAt: day(1), Version: 2})
+	if err != nil || !replaced.Updated {
+		t.Fatalf("replacing a: updated=%v, %v", replaced != nil && replaced.Updated, err)
+	}
+	c := ingest(t, svc, "c", strings.Join(p[6:10], "\n\n"), day(3))
+	if got := relationTo(c, a.Article.ID); got != dedup.RelationCopy {
+		t.Errorf("copy of a's new body to a = %q, want copy", got)
+	}
+	d := ingest(t, svc, "d", strings.Join(p[0:4], "\n\n"), day(4))
+	if got := relationTo(d, a.Article.ID); got != "" {
+		t.Errorf("copy of a's old body to a = %q, want no link", got)
+	}
+}

@@ -38,19 +38,29 @@ func (p *profile) setRecurring(runs []tokenRun) {
 	if len(runs) == 0 {
 		return
 	}
-	p.furniture = make([]bool, len(p.toks))
+	n := len(p.toks)
+	p.furniture = make([]bool, n)
 	for _, r := range runs {
 		mark(p.furniture, int(r.at), int(r.at+r.n))
 	}
+	// upTo[i] counts the furniture words before word i.
+	upTo := make([]int32, n+1)
+	for i, f := range p.furniture {
+		upTo[i+1] = upTo[i]
+		if f {
+			upTo[i+1]++
+		}
+	}
 	p.touching.shingles, p.inside = make([]bool, len(p.shingles)), make([]bool, len(p.shingles))
 	for i := range p.shingles {
-		words := p.furniture[i:min(i+shingleWords, len(p.toks))]
-		p.touching.shingles[i] = slices.Contains(words, true)
-		p.inside[i] = !slices.Contains(words, false)
+		end := min(i+shingleWords, n)
+		in := upTo[end] - upTo[i]
+		p.touching.shingles[i] = in > 0
+		p.inside[i] = int(in) == end-i
 	}
 	p.touching.grams = make([]bool, len(p.grams))
 	for j := range p.grams {
-		p.touching.grams[j] = slices.Contains(p.furniture[p.first[j]:p.last[j]+1], true)
+		p.touching.grams[j] = upTo[p.last[j]+1]-upTo[p.first[j]] > 0
 	}
 }
 
