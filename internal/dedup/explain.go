@@ -50,8 +50,7 @@ func explain(a, b *Article, runsA, runsB []tokenRun, th Thresholds) *Comparison 
 	pa, pb := profileOfTokens(ta.Clean, tka), profileOfTokens(tb.Clean, tkb)
 	setRunsWithin(pa, runsA)
 	setRunsWithin(pb, runsB)
-	m := compare(pa, pb)
-	rel, score := classify(m, th.withDefaults())
+	rel, score, m := decide(compare(pa, pb), th.withDefaults())
 	if fa.ContentHash == fb.ContentHash && fa.Tokens > 0 {
 		rel, score = RelationExact, 1
 	}

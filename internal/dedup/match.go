@@ -123,7 +123,7 @@ func (s *Service) classifyAll(p *profile, cands []candidate, again map[int64]boo
 		case p.furniture != nil:
 			c.m.leaveOut(p, c.prof)
 		}
-		c.relation, c.score = classify(c.m, th)
+		c.relation, c.score, c.m = decide(c.m, th)
 	}
 	sortCandidates(cands)
 	s.observe(cands)

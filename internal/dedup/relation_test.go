@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -23,6 +24,17 @@ var rewritten = []string{
 	"The mending is predicted to cost about forty million pounds, most of which will come from a state fund for transit schemes that the administration created after a bridge fell in the north last spring.",
 }
 
+// respun is rewritten spun again by a thesaurus that also covers function
+// words ("of" -> "from", "after" -> "following", "most" -> "the majority
+// of"): few stopword grams survive it.
+var respun = []string{
+	"The town council voted on Tuesday to shut the old harbour bridge throughout two years of mending, following technicians found grave rust in the steel structure that carries the majority of the morning traffic into the middle.",
+	"The mayor stated this choice had never been made lightly as well as that the council might fund one free ferry service across this stream whereas the job is carried outside through one local construction company.",
+	"Store owners on the two banks cautioned that the closure might cost them a big part of their business, and many of them asked the council to keep one lane open for coaches plus bikes throughout the day.",
+	"Technicians told this gathering which the structure had been painted more than many times since this bridge opened within 1932, that concealed this harm out of the routine checks which were done every five years.",
+	"The mending is predicted to cost approximately forty million pounds, the majority of which will come out of a state fund to benefit transit schemes that the administration created following a bridge fell in the north last spring.",
+}
+
 // other is a different story on the same event, written independently.
 var other = []string{
 	"Commuters face months of longer journeys after councillors agreed to shut the harbour crossing, a structure that has carried cars over the river for ninety years.",
@@ -42,13 +54,18 @@ var followUp = []string{
 
 func join(ps ...string) string { return strings.Join(ps, "\n\n") }
 
-func relationOf(t *testing.T, a, b string) (Relation, float64) {
-	t.Helper()
+// profiles analyzes two texts.
+func profiles(a, b string) (*profile, *profile) {
 	_, fa := Analyze(a, FormatText)
 	_, fb := Analyze(b, FormatText)
 	pa, _ := profileOf(fa)
 	pb, _ := profileOf(fb)
-	return classify(compare(pa, pb), Thresholds{}.withDefaults())
+	return pa, pb
+}
+
+func relationOf(t *testing.T, a, b string) (Relation, float64) {
+	t.Helper()
+	return classify(compare(profiles(a, b)), Thresholds{}.withDefaults())
 }
 
 func TestClassify(t *testing.T) {
@@ -62,6 +79,7 @@ func TestClassify(t *testing.T) {
 			join("Bridge to close for repairs", "LONDON (Reuters) - "+story[0], join(story[1:]...), "Advertisement", "(Reporting by Jane Smith; Editing by John Doe)"), RelationCopy},
 		{"trimmed copy", base, join(story[:3]...), RelationCopy},
 		{"spun rewrite", base, join(rewritten...), RelationRewrite},
+		{"rewrite spun again, function words too", base, join(respun...), RelationRewrite},
 		{"partial reuse", base, join(followUp...), RelationPartial},
 		{"independent coverage of the same event", base, join(other...), ""},
 	}
@@ -79,7 +97,7 @@ func TestClassify(t *testing.T) {
 }
 
 func TestClassifyIsSymmetric(t *testing.T) {
-	pairs := [][2]string{{join(story...), join(rewritten...)}, {join(story...), join(followUp...)}, {join(story...), join(story[:3]...)}}
+	pairs := [][2]string{{join(story...), join(rewritten...)}, {join(story...), join(respun...)}, {join(story...), join(followUp...)}, {join(story...), join(story[:3]...)}}
 	for _, p := range pairs {
 		r1, s1 := relationOf(t, p[0], p[1])
 		r2, s2 := relationOf(t, p[1], p[0])
@@ -90,11 +108,7 @@ func TestClassifyIsSymmetric(t *testing.T) {
 }
 
 func TestThresholdsOverride(t *testing.T) {
-	_, fa := Analyze(join(story...), FormatText)
-	_, fb := Analyze(join(followUp...), FormatText)
-	pa, _ := profileOf(fa)
-	pb, _ := profileOf(fb)
-	m := compare(pa, pb)
+	m := compare(profiles(join(story...), join(followUp...)))
 	if rel, _ := classify(m, Thresholds{Partial: 0.99, Copy: 0.99, Rewrite: 0.99}); rel != "" {
 		t.Errorf("with strict thresholds the follow-up is %q, want no link", rel)
 	}
@@ -119,5 +133,67 @@ func TestSimHashBlocksFindNearCopies(t *testing.T) {
 		if shared == 0 {
 			t.Errorf("fingerprints %d bits apart share no block key", len(bits))
 		}
+	}
+}
+
+// A rewrite whose function words were swapped too is found by filling its
+// reworded stretches between aligned matches: without that, too few
+// stopword grams survive for it to be the same story.
+func TestAlignedStretchesMakeARewrite(t *testing.T) {
+	m := compare(profiles(join(story...), join(respun...)))
+	th := Thresholds{}.withDefaults()
+	if rel, score := classifyMatched(m, th); rel.Clusters() {
+		t.Fatalf("matched words alone make the pair %q (%.2f): the test text is too easy", rel, score)
+	}
+	if m.aligned == nil {
+		t.Fatal("no stretch filled")
+	}
+	if rel, _ := classify(m, th); rel != RelationRewrite {
+		t.Errorf("relation = %q, want rewrite", rel)
+	}
+}
+
+// Alignment fills only stretches that give the same figures: a rewrite
+// keeps amounts and dates, and a stretch that changes them is a different
+// story's particulars (two bond issues written to one template).
+func TestAlignmentKeepsFigures(t *testing.T) {
+	changed := slices.Clone(respun)
+	changed[3] = strings.Replace(changed[3], "1932", "1958", 1)
+	if rel, score := relationOf(t, join(story...), join(changed...)); rel.Clusters() {
+		t.Errorf("a respin that changes a date is %q (%.2f), want no same-story link", rel, score)
+	}
+}
+
+// A pair that only alignment makes the same story must give all the same
+// figures, where matched words alone may differ in a few.
+func TestAlignedRewriteKeepsEveryFigure(t *testing.T) {
+	base, respin := slices.Clone(story), slices.Clone(respun)
+	base[4] += " Work starts on 3 March and is due to end in 2026."
+	respin[4] += " Work starts on 3 March and is due to end in 2026."
+	if rel, score := relationOf(t, join(base...), join(respin...)); rel != RelationRewrite {
+		t.Fatalf("respin with the same figures is %q (%.2f), want rewrite", rel, score)
+	}
+	respin[4] = strings.Replace(respin[4], "2026", "2028", 1)
+	if rel, score := relationOf(t, join(base...), join(respin...)); rel.Clusters() {
+		t.Errorf("respin that changes a year is %q (%.2f), want no same-story link", rel, score)
+	}
+}
+
+func TestAlignedChain(t *testing.T) {
+	// Shared shingles at (a, b): the longest chain advancing in both
+	// skips the crossing pair.
+	p := newProfile([]uint32{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14}, nil)
+	q := newProfile([]uint32{1, 2, 3, 4, 5, 6, 99, 11, 12, 13, 14, 15, 16, 9, 10, 11, 12, 13}, nil)
+	chain := alignedChain(p, q)
+	for k := 1; k < len(chain); k++ {
+		if chain[k].a <= chain[k-1].a || chain[k].b <= chain[k-1].b {
+			t.Fatalf("chain %v does not advance in both texts at %d", chain, k)
+		}
+	}
+	// q opens with p's first six words, then 11..14 at 7, then 9..13 at
+	// 13: the chain takes the opening, then one of the two later runs,
+	// which cross.
+	if len(chain) < 3 || chain[0] != (anchor{0, 0}) {
+		t.Errorf("chain = %v, want it to start at (0, 0) and go on", chain)
 	}
 }

@@ -359,6 +359,10 @@ func measureGaps(covered []bool, minGap int) gaps {
 // measure compares two profiles in both directions.
 type measure struct {
 	covA, covB coverage
+	// aligned, when set, is the measure with reworded stretches between
+	// aligned matches filled in (see fillAligned); it can make the pair a
+	// rewrite, nothing else.
+	aligned *measure
 	// figures: the fewer distinct figures that the two texts give in the
 	// parts they account for in each other, and how many of those both give
 	figures, sharedFigures int
@@ -368,8 +372,20 @@ type measure struct {
 func compare(a, b *profile) measure {
 	covA, covB := match(a, b)
 	m := measure{covA: covA, covB: covB}
+	if min(covA.nAny, covB.nAny) >= minAlignWords {
+		fA, fB := covA.clone(), covB.clone()
+		if fillAligned(a, b, &fA, &fB) {
+			m.aligned = &measure{covA: fA, covB: fB}
+		}
+	}
 	m.leaveOut(a, b)
 	return m
+}
+
+func (c coverage) clone() coverage {
+	c.exact, c.any = slices.Clone(c.exact), slices.Clone(c.any)
+	c.skip, c.othersFurniture = slices.Clone(c.skip), slices.Clone(c.othersFurniture)
+	return c
 }
 
 // leaveOut leaves the recurring furniture of a and b out of the measure:
@@ -377,6 +393,9 @@ func compare(a, b *profile) measure {
 // other left out). It then compares the figures, which depend on what is
 // left.
 func (m *measure) leaveOut(a, b *profile) {
+	if m.aligned != nil {
+		m.aligned.leaveOut(a, b)
+	}
 	m.covA.ignore(a.furniture)
 	m.covA.ignore(m.covA.othersFurniture)
 	m.covB.ignore(b.furniture)
@@ -416,14 +435,19 @@ func accountedFigures(p *profile, c coverage) []uint64 {
 				continue
 			}
 		}
-		h := uint64(f.n)
-		for _, t := range p.toks[f.at : f.at+f.n] {
-			h = mix64(h ^ uint64(t))
-		}
-		out = append(out, h)
+		out = append(out, figureHash(p, f))
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// figureHash identifies a figure of p by its words.
+func figureHash(p *profile, f figure) uint64 {
+	h := uint64(f.n)
+	for _, t := range p.toks[f.at : f.at+f.n] {
+		h = mix64(h ^ uint64(t))
+	}
+	return h
 }
 
 // runEnd returns the end of the unmatched run that starts at i.
@@ -568,6 +592,25 @@ const (
 // of one text is accounted for. The score is the explained share of the
 // better-explained text.
 func classify(m measure, th Thresholds) (Relation, float64) {
+	rel, score, _ := decide(m, th)
+	return rel, score
+}
+
+// decide is classify, also returning the measure that decided: m, or its
+// aligned measure when only that makes the pair the same story. A pair
+// that is the same story only once its reworded stretches are filled in is
+// a rewrite.
+func decide(m measure, th Thresholds) (Relation, float64, measure) {
+	rel, score := classifyMatched(m, th)
+	if m.aligned != nil && !rel.Clusters() && m.aligned.sharedFigures == m.aligned.figures {
+		if r, s := classifyMatched(*m.aligned, th); r.Clusters() {
+			return RelationRewrite, s, *m.aligned
+		}
+	}
+	return rel, score, m
+}
+
+func classifyMatched(m measure, th Thresholds) (Relation, float64) {
 	x, _ := m.sides()
 	if min(m.covA.matched(), m.covB.matched()) < minSharedWords {
 		return "", x.explained
