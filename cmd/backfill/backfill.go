@@ -20,9 +20,10 @@ const maxAttempts = 5
 // backfiller buffers fingerprinted articles and writes them a batch at a
 // time: one insert transaction and matching (dedup.Service.StoreAndMatch),
 // one cluster transaction (Attach), then the checkpoint, so that the
-// checkpoint never runs ahead of what is stored. The two halves form a
-// pipeline: a batch is stored and matched while the one before it is
-// attached (see StoreAndMatch for why that decides as one at a time would).
+// checkpoint never runs ahead of what is stored. A batch is attached while
+// the next one is read and fingerprinted; it is stored and matched only
+// once the one before it is attached, since matching reads the clusters
+// that attaching changes (see StoreAndMatch).
 // Rejects are written to the reject file with the batch they were read
 // among, before its checkpoint.
 type backfiller struct {
@@ -83,8 +84,8 @@ func (b *backfiller) add(ctx context.Context, it *item) error {
 	return b.flush(ctx)
 }
 
-// flush stores and matches the buffered articles, completes the batch
-// before them (see settle), and starts attaching them in the background.
+// flush completes the batch before the buffered articles (see settle),
+// stores and matches them, and starts attaching them in the background.
 // A dry run completes each batch at once.
 func (b *backfiller) flush(ctx context.Context) error {
 	if b.consumed == 0 {
@@ -97,13 +98,11 @@ func (b *backfiller) flush(ctx context.Context) error {
 		close(f.done)
 		return b.complete(ctx, f)
 	}
+	if err := b.settle(ctx); err != nil {
+		return err
+	}
 	mb, err := b.storeAndMatch(ctx, f)
 	if err != nil {
-		return errors.Join(err, b.settle(ctx))
-	}
-	if err := b.settle(ctx); err != nil {
-		// This batch stays stored and matched but unattached, which a
-		// resumed run recognizes and finishes.
 		return err
 	}
 	b.inflight = f

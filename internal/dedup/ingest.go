@@ -42,10 +42,11 @@ type MatchedBatch struct {
 
 // StoreAndMatch is the first half of IngestPrepared: it stores the batch
 // and matches each article against what was stored before it. Matching
-// reads only fingerprints and keys, which Attach never changes, so a bulk
-// loader may store and match the next batch while the previous one is
-// attached (a two-stage pipeline), as long as it attaches the batches in
-// the order it stored them.
+// reads the candidates' clusters (a passage is recurring furniture when
+// candidates of many stories carry it), which Attach changes: to decide
+// as one-at-a-time ingest does, call it only once the previous batch's
+// Attach has returned. A bulk loader may read and fingerprint the next
+// batch meanwhile.
 func (s *Service) StoreAndMatch(ctx context.Context, ps []*Prepared) (*MatchedBatch, error) {
 	if len(ps) == 0 {
 		return &MatchedBatch{}, nil
@@ -166,12 +167,20 @@ func (s *Service) replace(ctx context.Context, id int64, p *Prepared) error {
 // leaving out batch-mates that come after it.
 func (s *Service) matchBatch(ctx context.Context, batch []*pending) error {
 	later := map[int64]int{}
+	for i, b := range batch {
+		later[b.article.ID] = i
+	}
+	// The ids stored after each article: a store leaves them out of its
+	// candidates (before cutting its posting lists, as one-at-a-time
+	// ingest would find them), and so do composite checks.
+	after := laterIDs(batch)
 	var queries []CandidateQuery
 	var idx []int
 	for i, b := range batch {
-		later[b.article.ID] = i
 		if b.match {
-			queries = append(queries, s.query(b.article.ID, b.p.fp, 0))
+			q := s.query(b.article.ID, b.p.fp, 0)
+			q.Later = after[i]
+			queries = append(queries, q)
 			idx = append(idx, i)
 		}
 	}
@@ -232,11 +241,31 @@ func (s *Service) matchBatch(ctx context.Context, batch []*pending) error {
 	for _, i := range idx {
 		b := batch[i]
 		self := dated{b.article.ID, b.article.PublishedAt}
-		if err := s.resolveComposites(ctx, self, b.p.prof, b.cands, th); err != nil {
+		if err := s.resolveComposites(ctx, self, after[i], b.p.prof, b.cands, th); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// laterIDs returns for each article of a batch the range of ids stored
+// after it in the batch: from its own id + 1 to the largest later one
+// (empty for the last, and for an article whose later batch-mates all
+// have smaller ids, being stored articles replaced). A batch's new
+// articles get ascending ids; ids another writer took in between are left
+// out with them, which at worst delays a link until that writer's article
+// is matched.
+func laterIDs(batch []*pending) []IDRange {
+	out := make([]IDRange, len(batch))
+	maxID := int64(0)
+	for i := len(batch) - 1; i >= 0; i-- {
+		id := batch[i].article.ID
+		if maxID > id {
+			out[i] = IDRange{From: id + 1, To: maxID}
+		}
+		maxID = max(maxID, id)
+	}
+	return out
 }
 
 // parallel calls fn(0) ... fn(n-1) on up to GOMAXPROCS goroutines and

@@ -162,7 +162,7 @@ func sortCandidates(cs []candidate) {
 // Only texts published before the composite count as its sources: a later
 // follow-up that quoted it explains its passages too, but it is a
 // derivative of it, not a source.
-func (s *Service) resolveComposites(ctx context.Context, self dated, p *profile, cands []candidate, th Thresholds) error {
+func (s *Service) resolveComposites(ctx context.Context, self dated, later IDRange, p *profile, cands []candidate, th Thresholds) error {
 	for i := range cands {
 		c := &cands[i]
 		if c.relation != RelationCopy && c.relation != RelationRewrite {
@@ -171,7 +171,7 @@ func (s *Service) resolveComposites(ctx context.Context, self dated, p *profile,
 		composite := isComposite(c.m.covA.any, p, c.prof, sources(cands, i, self), th)
 		if !composite {
 			var err error
-			if composite, err = s.storedComposite(ctx, self.id, c, p, th); err != nil {
+			if composite, err = s.storedComposite(ctx, self.id, later, c, p, th); err != nil {
 				return err
 			}
 			c.composite = composite
@@ -227,13 +227,16 @@ func sources(cands []candidate, skip int, y dated) []*profile {
 }
 
 // storedComposite checks whether stored candidate c is a composite of the
-// new article p's story and another stored one.
-func (s *Service) storedComposite(ctx context.Context, self int64, c *candidate, p *profile, th Thresholds) (bool, error) {
+// new article p's story and another stored one, leaving out the articles
+// stored after p in its batch (later).
+func (s *Service) storedComposite(ctx context.Context, self int64, later IDRange, c *candidate, p *profile, th Thresholds) (bool, error) {
 	if _, _, enough := newMaterial(c.m.covB.any, th); !enough {
 		return false, nil
 	}
 	yfp := fingerprintProfile(c.prof)
-	res, err := s.store.ListCandidates(ctx, []CandidateQuery{s.query(c.stored.ArticleID, yfp, 0)})
+	q := s.query(c.stored.ArticleID, yfp, 0)
+	q.Later = later
+	res, err := s.store.ListCandidates(ctx, []CandidateQuery{q})
 	if err != nil {
 		return false, fmt.Errorf("list candidates: %w", err)
 	}

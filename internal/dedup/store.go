@@ -115,7 +115,18 @@ type CandidateQuery struct {
 	// thousands of articles (boilerplate) cannot make a query slow. A key
 	// that fills its MaxPostings is common (see RankCandidates).
 	MaxPostings int
+	// Later, when its To > 0, leaves out the ids in [From, To]: the
+	// articles a batch stored after the query's own, which one-at-a-time
+	// ingest would not have stored yet.
+	Later IDRange
 }
+
+// IDRange is the article ids from From to To, both included.
+type IDRange struct{ From, To int64 }
+
+// Has reports whether id is in the range; an empty range (To <= 0) has
+// none.
+func (r IDRange) Has(id int64) bool { return r.To > 0 && r.From <= id && id <= r.To }
 
 // Candidate is a stored article that shares Shared candidate keys with a query.
 type Candidate struct {
@@ -124,8 +135,8 @@ type Candidate struct {
 }
 
 // RankCandidates turns the posting lists of a query's distinct keys, each
-// already cut to the newest q.MaxPostings articles that q.ExcludeID and
-// q.BeforeID allow, into the query's answer. This is the rule every Store
+// already cut to the newest q.MaxPostings articles that q.ExcludeID,
+// q.BeforeID and q.Later allow, into the query's answer. This is the rule every Store
 // follows (Postgres does it in SQL):
 //
 //   - A key whose list is full (q.MaxPostings articles, MaxPostings > 0) is

@@ -128,7 +128,7 @@ func (s *Store) ListCandidates(_ context.Context, qs []dedup.CandidateQuery) ([]
 			post := s.postings[k]
 			var list []int64
 			for j := len(post) - 1; j >= 0 && (q.MaxPostings == 0 || len(list) < q.MaxPostings); j-- {
-				if id := post[j]; id != q.ExcludeID && (q.BeforeID <= 0 || id < q.BeforeID) {
+				if id := post[j]; id != q.ExcludeID && (q.BeforeID <= 0 || id < q.BeforeID) && !q.Later.Has(id) {
 					list = append(list, id)
 				}
 			}

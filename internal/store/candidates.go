@@ -16,7 +16,8 @@ import (
 // newest below $2, skipping $3. Each is a short backward scan of the
 // (key, article_id) primary key, where key and the $2 bound are both index
 // conditions, so the work per key does not grow with the corpus (see also
-// disableBitmapScanSQL). $1 holds each key once (keysToInt64). NULL $4 or
+// disableBitmapScanSQL). $6 to $7 are left out too (a batch's later
+// articles; 0 to 0 leaves out nothing). $1 holds each key once (keysToInt64). NULL $4 or
 // $5 means no limit. Ranking and the common-key rule are
 // dedup.RankCandidates': "postings" is the length of a key's list, and a
 // list of $4 is full.
@@ -29,6 +30,7 @@ CROSS JOIN LATERAL (
         SELECT ak.article_id
         FROM article_keys AS ak
         WHERE ak.key = q.key AND ak.article_id < $2 AND ak.article_id <> $3
+            AND ak.article_id NOT BETWEEN $6 AND $7
         ORDER BY ak.article_id DESC
         LIMIT $4
     ) AS k
@@ -93,7 +95,7 @@ func (db *DB) listCandidates(ctx context.Context, queries []dedup.CandidateQuery
 			continue
 		}
 		batch.Queue(listCandidatesSQL, keysToInt64(q.Keys), beforeBound(q.BeforeID),
-			q.ExcludeID, limitOrNull(q.MaxPostings), limitOrNull(q.Limit)).
+			q.ExcludeID, limitOrNull(q.MaxPostings), limitOrNull(q.Limit), q.Later.From, q.Later.To).
 			Query(func(rows pgx.Rows) error {
 				var err error
 				out[i], err = pgx.CollectRows(rows, pgx.RowToStructByName[dedup.Candidate])

@@ -38,6 +38,11 @@ func testListCandidates(t *testing.T, newStore newStoreFunc) {
 		{"the excluded article uses no posting", dedup.CandidateQuery{Keys: []uint64{k1, k2}, MaxPostings: 2, ExcludeID: a5},
 			// Had a5 used one of k1's two places, a4 would come in alone.
 			[]dedup.Candidate{c(a3, 2)}},
+		{"later articles of a batch are left out", dedup.CandidateQuery{Keys: []uint64{k1, k2, k3}, ExcludeID: a2, Later: dedup.IDRange{From: a3, To: a4}},
+			[]dedup.Candidate{c(a1, 1), c(a5, 1)}},
+		{"later articles use no posting", dedup.CandidateQuery{Keys: []uint64{k1, k2}, MaxPostings: 2, ExcludeID: a1, Later: dedup.IDRange{From: a4, To: a5}},
+			// Without a4 and a5, k1's list is a3, a2: full, but both share k2 too.
+			[]dedup.Candidate{c(a2, 2), c(a3, 2)}},
 		{"duplicate keys count once", dedup.CandidateQuery{Keys: []uint64{k2, k2, k2}},
 			[]dedup.Candidate{c(a2, 1), c(a3, 1)}},
 		{"unknown key", dedup.CandidateQuery{Keys: []uint64{k4}}, nil},

@@ -15,7 +15,7 @@ import (
 const litePostingsSQL = `
 SELECT article_id
 FROM article_keys
-WHERE key = ? AND article_id < ? AND article_id <> ?
+WHERE key = ? AND article_id < ? AND article_id <> ? AND article_id NOT BETWEEN ? AND ?
 ORDER BY article_id DESC
 LIMIT ?`
 
@@ -52,7 +52,7 @@ func liteCandidates(ctx context.Context, stmt *sql.Stmt, q dedup.CandidateQuery)
 	}
 	var lists [][]int64
 	for _, key := range keysToInt64(q.Keys) {
-		rows, err := stmt.QueryContext(ctx, key, beforeBound(q.BeforeID), q.ExcludeID, maxPostings)
+		rows, err := stmt.QueryContext(ctx, key, beforeBound(q.BeforeID), q.ExcludeID, q.Later.From, q.Later.To, maxPostings)
 		if err != nil {
 			return nil, err
 		}
