@@ -252,9 +252,9 @@ func (s *Service) matchBatch(ctx context.Context, batch []*pending) error {
 // after it in the batch: from its own id + 1 to the largest later one
 // (empty for the last, and for an article whose later batch-mates all
 // have smaller ids, being stored articles replaced). A batch's new
-// articles get ascending ids; ids another writer took in between are left
-// out with them, which at worst delays a link until that writer's article
-// is matched.
+// articles get ascending ids. An id that another writer took in between is
+// left out with them; that writer's article still finds this one when it
+// is matched itself, unless it searched before this batch committed.
 func laterIDs(batch []*pending) []IDRange {
 	out := make([]IDRange, len(batch))
 	maxID := int64(0)
