@@ -372,7 +372,10 @@ type measure struct {
 func compare(a, b *profile) measure {
 	covA, covB := match(a, b)
 	m := measure{covA: covA, covB: covB}
-	if min(covA.nAny, covB.nAny) >= minAlignWords {
+	// Alignment fills only stretches that hold an unmatched run of
+	// minFillRun words: a pair without one (a copy) is not aligned.
+	if min(covA.nAny, covB.nAny) >= minAlignWords &&
+		(longestUnmatched(covA.any) >= minFillRun || longestUnmatched(covB.any) >= minFillRun) {
 		fA, fB := covA.clone(), covB.clone()
 		if fillAligned(a, b, &fA, &fB) {
 			m.aligned = &measure{covA: fA, covB: fB}
@@ -382,9 +385,10 @@ func compare(a, b *profile) measure {
 	return m
 }
 
+// clone returns a copy of c that fillAligned and ignore may change
+// without changing c: they write any and skip, and only read the rest.
 func (c coverage) clone() coverage {
-	c.exact, c.any = slices.Clone(c.exact), slices.Clone(c.any)
-	c.skip, c.othersFurniture = slices.Clone(c.skip), slices.Clone(c.othersFurniture)
+	c.any, c.skip = slices.Clone(c.any), slices.Clone(c.skip)
 	return c
 }
 
