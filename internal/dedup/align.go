@@ -107,7 +107,7 @@ func figuresWithin(p *profile, from, to int) []uint64 {
 	var out []uint64
 	for _, f := range p.figures {
 		if int(f.at) >= from && int(f.at) < to {
-			out = append(out, figureHash(p, f))
+			out = append(out, spanHash(p, f))
 		}
 	}
 	slices.Sort(out)

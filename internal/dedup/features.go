@@ -9,7 +9,8 @@ import (
 // Shingle widths. Word shingles of shingleWords words carry exact reuse;
 // runs of skeletonWords stopwords (with the content words between them
 // ignored) carry reworded reuse; anchorWords-word shingles, winnowed, are the
-// passage anchors that find partial reuse.
+// passage anchors that find partial reuse (and runs of skeletonKeyWords
+// stopwords, winnowed, those that find reworded text).
 const (
 	shingleWords  = 4
 	skeletonWords = 6
@@ -78,11 +79,12 @@ func skeletonGrams(toks []uint32, m int) (grams []uint64, first, last []int32) {
 // encodeFeatures packs a profile as the opaque Fingerprint.Features: a
 // format byte, the number of tokens (uvarint), four little-endian bytes per
 // token, the number of figures (uvarint) and per figure its distance from
-// the previous figure's start and its length in tokens less one, then per
-// run of recurring furniture its distance from the end of the previous run
-// and its length (uvarints).
+// the previous figure's start and its length in tokens less one, the
+// number of names and per name its distance from the previous one, then
+// per run of recurring furniture its distance from the end of the previous
+// run and its length (uvarints).
 func encodeFeatures(p *profile) []byte {
-	out := make([]byte, 0, 2+2*binary.MaxVarintLen64+4*len(p.toks)+2*len(p.figures)+2*len(p.recurring))
+	out := make([]byte, 0, 2+3*binary.MaxVarintLen64+4*len(p.toks)+2*len(p.figures)+len(p.names)+2*len(p.recurring))
 	out = append(out, featuresFormat)
 	out = binary.AppendUvarint(out, uint64(len(p.toks)))
 	for _, t := range p.toks {
@@ -95,6 +97,12 @@ func encodeFeatures(p *profile) []byte {
 		out = binary.AppendUvarint(out, uint64(f.n-1))
 		prev = f.at
 	}
+	out = binary.AppendUvarint(out, uint64(len(p.names)))
+	prev = -1
+	for _, f := range p.names {
+		out = binary.AppendUvarint(out, uint64(f.at-prev))
+		prev = f.at
+	}
 	end := int32(0)
 	for _, r := range p.recurring {
 		out = binary.AppendUvarint(out, uint64(r.at-end))
@@ -105,9 +113,11 @@ func encodeFeatures(p *profile) []byte {
 }
 
 // Features formats: 1 held the tokens, 2 added the figures (to the end of
-// the encoding), 3 counts the figures and adds the recurring runs.
+// the encoding), 3 counts the figures and adds the recurring runs, 4 adds
+// the names after the figures.
 const (
-	featuresFormat   = 3
+	featuresFormat   = 4
+	featuresFormatV3 = 3
 	featuresFormatV2 = 2
 	featuresFormatV1 = 1
 )
@@ -129,7 +139,7 @@ func decodeFeatures(b []byte) (*profile, error) {
 			return nil, errFeatures
 		}
 		return newProfile(readTokens(rest, len(rest)/4), nil), nil
-	case featuresFormatV2, featuresFormat:
+	case featuresFormatV2, featuresFormatV3, featuresFormat:
 		var k int
 		n, k = binary.Uvarint(rest)
 		if k <= 0 || n > uint64(len(rest)-k)/4 {
@@ -143,18 +153,31 @@ func decodeFeatures(b []byte) (*profile, error) {
 	rest = rest[4*n:]
 	r := &varints{b: rest}
 	nFigures := uint64(len(rest)) // format 2: figures to the end
-	if format == featuresFormat {
+	if format != featuresFormatV2 {
 		nFigures = r.next(n)
 	}
-	var figures []figure
+	var figures []wordSpan
 	prev := int64(-1)
-	for i := uint64(0); i < nFigures && r.ok() && (format == featuresFormat || len(r.b) > 0); i++ {
+	for i := uint64(0); i < nFigures && r.ok() && (format != featuresFormatV2 || len(r.b) > 0); i++ {
 		gap, more := r.next(n), r.next(n-1)
 		prev += int64(gap)
 		if gap == 0 || prev+int64(more) >= int64(n) {
 			return nil, errFeatures
 		}
-		figures = append(figures, figure{at: int32(prev), n: int32(more) + 1})
+		figures = append(figures, wordSpan{at: int32(prev), n: int32(more) + 1})
+	}
+	var names []wordSpan
+	if format == featuresFormat {
+		nNames := r.next(n)
+		prev = -1
+		for i := uint64(0); i < nNames && r.ok(); i++ {
+			gap := r.next(n)
+			prev += int64(gap)
+			if gap == 0 || prev >= int64(n) {
+				return nil, errFeatures
+			}
+			names = append(names, wordSpan{at: int32(prev), n: 1})
+		}
 	}
 	var runs []tokenRun
 	end := uint64(0)
@@ -170,6 +193,7 @@ func decodeFeatures(b []byte) (*profile, error) {
 		return nil, errFeatures
 	}
 	p := newProfile(toks, figures)
+	p.names = names
 	p.setRecurring(runs)
 	return p, nil
 }

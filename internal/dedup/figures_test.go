@@ -35,18 +35,64 @@ func TestTemplateTwinsAreNotTheSameStory(t *testing.T) {
 	}
 }
 
+// Two share offerings written to one template, by other companies
+// through other banks, are different stories even with too few figures to
+// tell them apart; the same offering reworded keeps its names.
+func TestTemplateTwinsWithOtherNamesAreNotTheSameStory(t *testing.T) {
+	offering := func(company, banks, city string) string {
+		return join(
+			"Shares of "+company+" rose in early trading after it said it had filed with the Securities and Exchange Commission for a proposed public offering of common shares, to be sold through a group of underwriters led by "+banks+".",
+			"The company, which is based in "+city+", said it would use the proceeds of the offering to repay part of its bank debt and for general corporate purposes, including the expansion of its main plant.",
+		)
+	}
+	a := offering("Markitstar Corp", "Morgan Stanley and Co", "Denver")
+	twin := offering("Amplicon Inc", "Drexel Burnham Lambert", "Santa Ana")
+	if rel, score := relationOf(t, a, twin); rel.Clusters() {
+		t.Errorf("template twins = %q (%.2f), want not the same story", rel, score)
+	}
+	reworded := strings.NewReplacer("rose", "climbed", "early trading", "morning dealings", "proposed", "planned",
+		"repay", "pay back", "expansion", "enlargement").Replace(a)
+	if rel, score := relationOf(t, a, reworded); !rel.Clusters() {
+		t.Errorf("reworded offering = %q (%.2f), want the same story", rel, score)
+	}
+}
+
+func TestFindNames(t *testing.T) {
+	text := "Officials in Helsinki said on Monday that President Sauli Niinistö would meet them. Later they left.\n\n\"We agree,\" said Mr Putin's aide. Talks resume in Geneva."
+	toks := tokenize(Normalize(text, FormatText))
+	var got []string
+	for _, n := range profileOfTokens(Normalize(text, FormatText).Clean, toks).names {
+		t := toks[n.at]
+		got = append(got, Normalize(text, FormatText).Clean[t.start:t.end])
+	}
+	// Not names: "Officials" and "Later" (they start a sentence), "We"
+	// (after a quotation mark), "Talks" (after a full stop).
+	want := []string{"Helsinki", "Monday", "President", "Sauli", "Niinistö", "Mr", "Putin's", "Geneva"}
+	if !slices.Equal(got, want) {
+		t.Errorf("names = %q, want %q", got, want)
+	}
+	// A headline in capitals, or in title case, gives no names.
+	for _, headline := range []string{"PUTIN AND TRUMP MEET IN HELSINKI FOR TALKS", "Putin And Trump Meet In Helsinki For Talks"} {
+		if got := profileOfTokens(Normalize(headline, FormatText).Clean, tokenize(Normalize(headline, FormatText))).names; got != nil {
+			t.Errorf("%q: names at %v, want none", headline, got)
+		}
+	}
+}
+
 func TestFeaturesRoundTrip(t *testing.T) {
 	toks := []uint32{1, 2, 3, 1 << 31, 5, 6, 7, 8}
-	figures := []figure{{0, 1}, {2, 2}, {5, 1}, {7, 1}}
+	figures := []wordSpan{{0, 1}, {2, 2}, {5, 1}, {7, 1}}
+	names := []wordSpan{{1, 1}, {3, 1}, {4, 1}}
 	runs := []tokenRun{{1, 1}, {4, 4}}
 	p := newProfile(toks, figures)
+	p.names = names
 	p.setRecurring(runs)
 	got, err := decodeFeatures(encodeFeatures(p))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(got.toks, toks) || !slices.Equal(got.figures, figures) || !slices.Equal(got.recurring, runs) {
-		t.Fatalf("round trip = %v, %v, %v; want %v, %v, %v", got.toks, got.figures, got.recurring, toks, figures, runs)
+	if !slices.Equal(got.toks, toks) || !slices.Equal(got.figures, figures) || !slices.Equal(got.names, names) || !slices.Equal(got.recurring, runs) {
+		t.Fatalf("round trip = %v, %v, %v, %v; want %v, %v, %v, %v", got.toks, got.figures, got.names, got.recurring, toks, figures, names, runs)
 	}
 	// The recurring words are marked, and so is the one shingle wholly
 	// inside them (tokens 4-7).
@@ -60,17 +106,30 @@ func TestFeaturesRoundTrip(t *testing.T) {
 		t.Errorf("format 1 = %v, %v", got, err)
 	}
 	v2 := []byte{featuresFormatV2, 2, 1, 0, 0, 0, 2, 0, 0, 0, 2, 0}
-	if got, err := decodeFeatures(v2); err != nil || !slices.Equal(got.toks, []uint32{1, 2}) || !slices.Equal(got.figures, []figure{{1, 1}}) || got.recurring != nil {
+	if got, err := decodeFeatures(v2); err != nil || !slices.Equal(got.toks, []uint32{1, 2}) || !slices.Equal(got.figures, []wordSpan{{1, 1}}) || got.recurring != nil {
 		t.Errorf("format 2 = %v, %v", got, err)
 	}
+	// Format 3 (counted figures, then recurring runs) decodes without names.
+	v3 := []byte{featuresFormatV3, 2, 1, 0, 0, 0, 2, 0, 0, 0, 1, 2, 0, 1, 1}
+	if got, err := decodeFeatures(v3); err != nil || !slices.Equal(got.figures, []wordSpan{{1, 1}}) || got.names != nil ||
+		!slices.Equal(got.recurring, []tokenRun{{1, 1}}) {
+		t.Errorf("format 3 = %+v, %v", got, err)
+	}
 	plain := encodeFeatures(newProfile(toks, nil))
+	withName := func(b ...byte) []byte { // plain with its name count and names replaced
+		return append(slices.Clone(plain[:len(plain)-1]), b...)
+	}
 	for name, b := range map[string][]byte{
 		"unknown format":      {9, 0},
 		"short tokens":        {featuresFormat, 3, 1, 0, 0, 0},
-		"no figure count":     plain[:len(plain)-1],
-		"figure past the end": append(slices.Clone(plain[:len(plain)-1]), 1, 9, 0),
-		"zero gap":            append(slices.Clone(plain[:len(plain)-1]), 1, 0, 0),
-		"huge length":         append(slices.Clone(plain[:len(plain)-1]), 1, 1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01),
+		"no figure count":     plain[:len(plain)-2],
+		"figure past the end": append(slices.Clone(plain[:len(plain)-2]), 1, 9, 0, 0),
+		"zero gap":            append(slices.Clone(plain[:len(plain)-2]), 1, 0, 0, 0),
+		"huge length":         append(slices.Clone(plain[:len(plain)-2]), 1, 1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0),
+		"no name count":       plain[:len(plain)-1],
+		"name past the end":   withName(1, 9),
+		"repeated name":       withName(2, 1, 0),
+		"missing name":        withName(2, 1),
 		"run past the end":    append(slices.Clone(plain), 7, 2),
 		"empty run":           append(slices.Clone(plain), 1, 0),
 		"truncated run":       append(slices.Clone(plain), 1),
@@ -87,7 +146,8 @@ func TestFeaturesRoundTrip(t *testing.T) {
 // profile (varints may be padded, so not always to the same bytes).
 func FuzzDecodeFeatures(f *testing.F) {
 	toks := []uint32{1, 2, 3, 4, 5, 6, 7, 8}
-	p := newProfile(toks, []figure{{0, 1}, {2, 2}})
+	p := newProfile(toks, []wordSpan{{0, 1}, {2, 2}})
+	p.names = []wordSpan{{1, 1}, {5, 1}}
 	p.setRecurring([]tokenRun{{1, 1}, {4, 3}})
 	f.Add(encodeFeatures(p))
 	f.Add(encodeFeatures(newProfile(toks, nil)))
@@ -102,7 +162,7 @@ func FuzzDecodeFeatures(f *testing.F) {
 		if err != nil {
 			t.Fatalf("re-encoded %v: %v", b, err)
 		}
-		if !slices.Equal(q.toks, p.toks) || !slices.Equal(q.figures, p.figures) || !slices.Equal(q.recurring, p.recurring) {
+		if !slices.Equal(q.toks, p.toks) || !slices.Equal(q.figures, p.figures) || !slices.Equal(q.names, p.names) || !slices.Equal(q.recurring, p.recurring) {
 			t.Errorf("%v: decode, encode, decode = %+v, want %+v", b, q, p)
 		}
 	})

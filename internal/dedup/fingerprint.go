@@ -5,7 +5,7 @@ import "slices"
 // FingerprintVersion identifies the normalization, features and key scheme
 // that produced a Fingerprint. It is stored with every row; bump it whenever
 // any of them changes so that backfill can recompute the stale rows.
-const FingerprintVersion = 4
+const FingerprintVersion = 5
 
 // Fingerprint is everything computed from an article's text that matching needs.
 type Fingerprint struct {
@@ -14,7 +14,8 @@ type Fingerprint struct {
 	SimHash     uint64 // 64-bit SimHash over weighted shingles
 	Tokens      int    // number of normalized tokens
 	// Keys are the candidate keys (MinHash LSH bands, SimHash blocks,
-	// passage anchors): two articles are compared only if they share one.
+	// passage anchors, stopword-run anchors): two articles are compared
+	// only if they share one.
 	Keys []uint64
 	// Features is an opaque encoding of the shingle sets verification needs.
 	Features []byte
@@ -58,7 +59,8 @@ func fingerprintProfile(p *profile) *Fingerprint {
 	}
 	fp.Keys = append(fp.Keys, lshKeys(minHash(feats))...)
 	fp.Keys = append(fp.Keys, simHashKeys(fp.SimHash)...)
-	fp.Keys = append(fp.Keys, winnow(shingleHashes(toks, anchorWords), winnowSpan)...)
+	fp.Keys = append(fp.Keys, winnow(shingleHashes(toks, anchorWords), winnowSpan, keyAnchor)...)
+	fp.Keys = append(fp.Keys, skeletonKeys(toks)...)
 	fp.Keys = dedupKeys(fp.Keys)
 	return fp
 }

@@ -12,9 +12,16 @@ const (
 	lshRows    = 2  // rows per LSH band: 16 bands catch pairs with Jaccard ≳ 0.25
 	winnowSpan = 24 // winnowing window: every shared run of ≥ winnowSpan+anchorWords-1 words shares an anchor
 
-	keyLSH     = 1
-	keySimHash = 2
-	keyAnchor  = 3
+	keyLSH      = 1
+	keySimHash  = 2
+	keyAnchor   = 3
+	keySkeleton = 4
+
+	// skeletonKeyWords is the length of the stopword runs that, winnowed,
+	// are the anchors of reworded text. Verification matches runs of
+	// skeletonWords (6), but so short a run is shared by chance by
+	// unrelated texts often enough to make them candidates.
+	skeletonKeyWords = 10
 )
 
 // minHashSeeds drive the multiply-shift hash family of the MinHash
@@ -120,11 +127,22 @@ func hasContentWord(toks []uint32) bool {
 	return false
 }
 
+// skeletonKeys are the anchors of a text's stopword skeleton: its runs of
+// skeletonKeyWords stopwords (whatever content words stand between them),
+// winnowed. A rewrite whose spinner replaced most content words shares
+// few shingles with its source, so few LSH bands and passage anchors, but
+// it keeps the skeleton: every run of winnowSpan+skeletonKeyWords-1
+// stopwords that two texts share gives them an anchor.
+func skeletonKeys(toks []uint32) []uint64 {
+	grams, _, _ := skeletonGrams(toks, skeletonKeyWords)
+	return winnow(grams, winnowSpan, keySkeleton)
+}
+
 // winnow selects anchors from a sequence of hashes (Schleimer, Wilkerson and
 // Aiken 2003): the minimum of every window of w hashes (the rightmost on
 // ties). Any run of w hashes that two texts share yields an anchor they
 // share. A monotone queue of candidate minima keeps it linear.
-func winnow(hashes []uint64, w int) []uint64 {
+func winnow(hashes []uint64, w int, kind uint64) []uint64 {
 	if len(hashes) == 0 {
 		return nil
 	}
@@ -142,7 +160,7 @@ func winnow(hashes []uint64, w int) []uint64 {
 		}
 		if i >= w-1 && queue[0] != last {
 			last = queue[0]
-			out = append(out, mix64(uint64(keyAnchor)<<56^hashes[last]))
+			out = append(out, mix64(kind<<56^hashes[last]))
 		}
 	}
 	return out

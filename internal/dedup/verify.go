@@ -4,16 +4,19 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 )
 
 // profile is a text's token hashes with the shingles and skeleton grams that
 // verification compares.
 type profile struct {
 	toks        []uint32
-	shingles    []uint64 // shingles[i] covers toks[i : i+shingleWords]
-	grams       []uint64 // stopword grams
-	first, last []int32  // token span of each gram
-	figures     []figure // in order
+	shingles    []uint64   // shingles[i] covers toks[i : i+shingleWords]
+	grams       []uint64   // stopword grams
+	first, last []int32    // token span of each gram
+	figures     []wordSpan // in order
+	names       []wordSpan // in order, one token each
 	once        sync.Once
 	idx         *posIndex // built on first use
 	// recurring are the runs of recurring furniture found in the text
@@ -64,11 +67,12 @@ func (p *profile) setRecurring(runs []tokenRun) {
 	}
 }
 
-// figure is an amount, a date or a score: n tokens with digits from token at.
-type figure struct{ at, n int32 }
+// wordSpan is n tokens from token at: a figure (an amount, a date or a score,
+// n tokens with digits) or a name (one token).
+type wordSpan struct{ at, n int32 }
 
 // newProfile builds the profile of a text's token hashes and figures.
-func newProfile(toks []uint32, figures []figure) *profile {
+func newProfile(toks []uint32, figures []wordSpan) *profile {
 	p := &profile{toks: toks, shingles: shingleHashes(toks, shingleWords), figures: figures}
 	p.grams, p.first, p.last = skeletonGrams(toks, skeletonWords)
 	return p
@@ -89,7 +93,7 @@ func (p *profile) index() *posIndex {
 // "100-3/4", "8.06"), so that it compares whole.
 func profileOfTokens(clean string, toks []token) *profile {
 	hashes := make([]uint32, len(toks))
-	var figures []figure
+	var figures []wordSpan
 	for i, t := range toks {
 		hashes[i] = t.hash
 		if !t.figure {
@@ -99,10 +103,39 @@ func profileOfTokens(clean string, toks []token) *profile {
 			figures[k].n++
 			continue
 		}
-		figures = append(figures, figure{at: int32(i), n: 1})
+		figures = append(figures, wordSpan{at: int32(i), n: 1})
 	}
-	return newProfile(hashes, figures)
+	p := newProfile(hashes, figures)
+	p.names = findNames(clean, toks)
+	return p
 }
+
+// findNames returns the names of a tokenized text: the capitalized words
+// inside a sentence (not after a full stop, a colon, a quotation mark or
+// a line break), other than stopwords and figures. A text in which most
+// such words are capitalized (a headline, a text in capitals) has no
+// capitals to tell names by, and gives none.
+func findNames(clean string, toks []token) []wordSpan {
+	var out []wordSpan
+	words := 0
+	for i, t := range toks {
+		if t.stop() || t.figure {
+			continue
+		}
+		words++
+		r, _ := utf8.DecodeRuneInString(clean[t.start:])
+		if i > 0 && unicode.IsUpper(r) && !strings.ContainsAny(clean[toks[i-1].end:t.start], sentenceStarts) {
+			out = append(out, wordSpan{at: int32(i), n: 1})
+		}
+	}
+	if 2*len(out) > words {
+		return nil
+	}
+	return out
+}
+
+// sentenceStarts are the marks after which a capital says nothing.
+const sentenceStarts = ".!?:;\n\"“”‘«»("
 
 func joinsFigure(between string) bool {
 	return len(between) == 1 && strings.ContainsAny(between, ".,/-:")
@@ -366,6 +399,8 @@ type measure struct {
 	// figures: the fewer distinct figures that the two texts give in the
 	// parts they account for in each other, and how many of those both give
 	figures, sharedFigures int
+	// names: likewise for names
+	names, sharedNames int
 }
 
 // compare indexes a: the article being matched, verified against many.
@@ -404,25 +439,37 @@ func (m *measure) leaveOut(a, b *profile) {
 	m.covA.ignore(m.covA.othersFurniture)
 	m.covB.ignore(b.furniture)
 	m.covB.ignore(m.covB.othersFurniture)
-	m.figures, m.sharedFigures = 0, 0
-	// Figures matter only to a pair that may be the same story, which
-	// needs at least minCovered of one text matched.
-	if len(a.figures) >= minFigures && len(b.figures) >= minFigures &&
-		(frac(m.covA.matched(), m.covA.words()) >= minCovered || frac(m.covB.matched(), m.covB.words()) >= minCovered) {
-		fa, fb := accountedFigures(a, m.covA), accountedFigures(b, m.covB)
-		m.figures, m.sharedFigures = min(len(fa), len(fb)), countShared(fa, fb)
+	m.figures, m.sharedFigures, m.names, m.sharedNames = 0, 0, 0, 0
+	// Figures and names matter only to a pair that may be the same story,
+	// which needs at least minCovered of one text matched.
+	if frac(m.covA.matched(), m.covA.words()) < minCovered && frac(m.covB.matched(), m.covB.words()) < minCovered {
+		return
 	}
+	m.figures, m.sharedFigures = compareSpans(a, b, a.figures, b.figures, m.covA, m.covB)
+	m.names, m.sharedNames = compareSpans(a, b, a.names, b.names, m.covA, m.covB)
 }
 
-// accountedFigures returns the distinct figures of p, sorted, that lie in
-// the part the other text accounts for: outside its unmatched runs of
-// minGap words or more (a trimmed ending, an added paragraph), whose
-// figures the other text never had a place for.
-func accountedFigures(p *profile, c coverage) []uint64 {
+// compareSpans returns the fewer distinct spans (figures or names) that a
+// and b give in the parts they account for in each other, and how many of
+// those both give; 0, 0 when either text gives fewer than minSpans.
+func compareSpans(a, b *profile, sa, sb []wordSpan, ca, cb coverage) (fewer, shared int) {
+	if len(sa) < minSpans || len(sb) < minSpans {
+		return 0, 0
+	}
+	fa, fb := accountedSpans(a, sa, ca), accountedSpans(b, sb, cb)
+	return min(len(fa), len(fb)), countShared(fa, fb)
+}
+
+// accountedSpans returns the distinct spans of p (its figures or its
+// names), sorted, that lie in the part the other text accounts for:
+// outside its unmatched runs of minGap words or more (a trimmed ending, an
+// added paragraph), whose figures and names the other text never had a
+// place for.
+func accountedSpans(p *profile, spans []wordSpan, c coverage) []uint64 {
 	covered := c.any
 	var out []uint64
 	runStart, runStop := -1, -1 // the unmatched run the scan is in
-	for _, f := range p.figures {
+	for _, f := range spans {
 		i := int(f.at)
 		if c.skip != nil && c.skip[i] {
 			continue
@@ -439,14 +486,14 @@ func accountedFigures(p *profile, c coverage) []uint64 {
 				continue
 			}
 		}
-		out = append(out, figureHash(p, f))
+		out = append(out, spanHash(p, f))
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
 }
 
-// figureHash identifies a figure of p by its words.
-func figureHash(p *profile, f figure) uint64 {
+// spanHash identifies a figure or a name of p by its words.
+func spanHash(p *profile, f wordSpan) uint64 {
 	h := uint64(f.n)
 	for _, t := range p.toks[f.at : f.at+f.n] {
 		h = mix64(h ^ uint64(t))
@@ -479,9 +526,9 @@ func countShared(a, b []uint64) int {
 	return n
 }
 
-// minFigures is the fewest figures each text must give for a difference in
-// them to tell two stories apart.
-const minFigures = 3
+// minSpans is the fewest figures (or names) each text must give for a
+// difference in them to tell two stories apart.
+const minSpans = 3
 
 // otherFigures reports whether two texts give mostly different figures:
 // then they are different stories written to one template (two bond
@@ -489,7 +536,15 @@ const minFigures = 3
 // alike their wording. A copy or a rewrite keeps the figures; spinners and
 // translators replace words, not amounts and dates.
 func (m measure) otherFigures() bool {
-	return m.figures >= minFigures && 2*m.sharedFigures < m.figures
+	return m.figures >= minSpans && 2*m.sharedFigures < m.figures
+}
+
+// otherNames reports whether two texts name mostly different people,
+// companies and places: then they too are different stories written to
+// one template (two companies' share offerings, two dividends), and for the
+// same reason: a spinner's thesaurus holds common words, not names.
+func (m measure) otherNames() bool {
+	return m.names >= minSpans && 2*m.sharedNames < m.names
 }
 
 func frac(n, d int) float64 {
@@ -619,7 +674,8 @@ func classifyMatched(m measure, th Thresholds) (Relation, float64) {
 	if min(m.covA.matched(), m.covB.matched()) < minSharedWords {
 		return "", x.explained
 	}
-	same := !m.otherFigures()
+	same := !m.otherFigures() && !m.otherNames()
+
 	switch {
 	case same && x.explained >= th.Copy && x.covered >= minCovered && x.verbatim >= verbatim:
 		return RelationCopy, x.explained
