@@ -60,7 +60,7 @@ func fingerprintProfile(p *profile) *Fingerprint {
 	fp.Keys = append(fp.Keys, lshKeys(minHash(feats))...)
 	fp.Keys = append(fp.Keys, simHashKeys(fp.SimHash)...)
 	fp.Keys = append(fp.Keys, winnow(shingleHashes(toks, anchorWords), winnowSpan, keyAnchor)...)
-	fp.Keys = append(fp.Keys, skeletonKeys(toks)...)
+	fp.Keys = append(fp.Keys, skeletonKeys(p.grams)...)
 	fp.Keys = dedupKeys(fp.Keys)
 	return fp
 }

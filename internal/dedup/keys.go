@@ -1,6 +1,8 @@
 package dedup
 
 import (
+	"math/bits"
+
 	"github.com/mfonda/simhash"
 )
 
@@ -132,10 +134,18 @@ func hasContentWord(toks []uint32) bool {
 // winnowed. A rewrite whose spinner replaced most content words shares
 // few shingles with its source, so few LSH bands and passage anchors, but
 // it keeps the skeleton: every run of winnowSpan+skeletonKeyWords-1
-// stopwords that two texts share gives them an anchor.
-func skeletonKeys(toks []uint32) []uint64 {
-	grams, _, _ := skeletonGrams(toks, skeletonKeyWords)
-	return winnow(grams, winnowSpan, keySkeleton)
+// stopwords that two texts share gives them an anchor. A run is named by
+// the two grams (of skeletonWords) that begin and end it.
+func skeletonKeys(grams []uint64) []uint64 {
+	const step = skeletonKeyWords - skeletonWords
+	if len(grams) <= step {
+		return nil
+	}
+	runs := make([]uint64, len(grams)-step)
+	for j := range runs {
+		runs[j] = mix64(grams[j] ^ bits.RotateLeft64(grams[j+step], 1))
+	}
+	return winnow(runs, winnowSpan, keySkeleton)
 }
 
 // winnow selects anchors from a sequence of hashes (Schleimer, Wilkerson and

@@ -28,7 +28,7 @@ func TestSkeletonKeysFindAFullySpunRewrite(t *testing.T) {
 		shared[k] = true
 	}
 	skeleton := map[uint64]bool{}
-	for _, k := range skeletonKeys(tokenHashes(spun)) {
+	for _, k := range skeletonKeys(skeletonOf(spun)) {
 		skeleton[k] = true
 	}
 	var viaSkeleton, elsewhere int
@@ -61,7 +61,7 @@ func TestSkeletonKeysFindAFullySpunRewrite(t *testing.T) {
 	}
 }
 
-func tokenHashes(text string) []uint32 {
+func skeletonOf(text string) []uint64 {
 	_, _, p := analyze(text, FormatText)
-	return p.toks
+	return p.grams
 }
