@@ -4,7 +4,10 @@ import "slices"
 
 // FingerprintVersion identifies the normalization, features and key scheme
 // that produced a Fingerprint. It is stored with every row; bump it whenever
-// any of them changes so that backfill can recompute the stale rows.
+// any of them changes. A stored article whose row has an older version is
+// re-indexed (fingerprinted, keyed and matched again) when it is submitted
+// again, unchanged: by the API, the ingest hook, or a backfill run over the
+// same archive.
 const FingerprintVersion = 5
 
 // Fingerprint is everything computed from an article's text that matching needs.

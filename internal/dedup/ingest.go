@@ -98,20 +98,21 @@ func (s *Service) insert(ctx context.Context, ps []*Prepared) ([]*pending, error
 
 // maybeReplace decides what a second submission of a stored article does: a
 // higher version, or a changed body of an unversioned article, replaces the
-// stored one; anything else leaves it as it is.
+// stored one, and so does the same version of an article whose stored
+// fingerprint is of an older FingerprintVersion (it is re-indexed);
+// anything else leaves it as it is.
 func (s *Service) maybeReplace(ctx context.Context, b *pending) error {
 	old, in := b.article, b.p.article
-	switch {
-	case in.Version < old.Version:
+	if in.Version < old.Version {
 		return nil
-	case in.Version == old.Version && in.Version > 0:
-		return nil
-	case in.Version == 0 && old.Version == 0:
+	}
+	if in.Version == old.Version {
 		fps, err := s.store.ListFingerprints(ctx, []int64{old.ID})
 		if err != nil {
 			return fmt.Errorf("list fingerprints: %w", err)
 		}
-		if len(fps) == 1 && fps[0].Fingerprint.ContentHash == b.p.fp.ContentHash && old.Body == in.Body {
+		current := len(fps) == 1 && fps[0].Fingerprint.Version == b.p.fp.Version
+		if current && (in.Version > 0 || fps[0].Fingerprint.ContentHash == b.p.fp.ContentHash && old.Body == in.Body) {
 			return nil
 		}
 	}

@@ -198,3 +198,42 @@ func TestReplacedArticleIsMatchedByItsNewBody(t *testing.T) {
 		t.Errorf("copy of a's old body to a = %q, want no link", got)
 	}
 }
+
+// An article stored with an older fingerprint version is re-indexed when it
+// is submitted again unchanged; once current, submitting it again changes
+// nothing.
+func TestStaleFingerprintIsReindexedOnResubmission(t *testing.T) {
+	ctx := context.Background()
+	st := memstore.New()
+	svc := dedup.NewService(st, dedup.Options{})
+	body := strings.Join(paras, "\n\n")
+	a := ingest(t, svc, "a", body, day(1))
+	// Make the stored row look like one written by an older version, with
+	// none of the candidate keys the current version gives.
+	_, fp := dedup.Analyze(body, dedup.FormatText)
+	fp.Version, fp.Keys = dedup.FingerprintVersion-1, nil
+	err := st.LockClusters(ctx, []int64{a.Article.ID}, func(ctx context.Context, tx dedup.ClusterTx, _ map[int64]int64) error {
+		return tx.ReplaceArticle(ctx, a.Article, fp)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := ingest(t, svc, "a", body, day(1))
+	if !again.Updated {
+		t.Fatal("resubmitting an article with a stale fingerprint: updated = false, want it re-indexed")
+	}
+	fps, err := st.ListFingerprints(ctx, []int64{a.Article.ID})
+	if err != nil || len(fps) != 1 {
+		t.Fatalf("fingerprints = %v, %v", fps, err)
+	}
+	if got := fps[0].Fingerprint.Version; got != dedup.FingerprintVersion {
+		t.Errorf("re-indexed fingerprint: version %d, want %d", got, dedup.FingerprintVersion)
+	}
+	// A copy finds it again through its keys.
+	if cp := ingest(t, svc, "copy", body, day(2)); cp.Article.ClusterID != again.Article.ClusterID {
+		t.Errorf("copy in cluster %d, re-indexed article in %d", cp.Article.ClusterID, again.Article.ClusterID)
+	}
+	if third := ingest(t, svc, "a", body, day(1)); third.Updated {
+		t.Error("resubmitting a current article: updated = true, want unchanged")
+	}
+}
