@@ -201,7 +201,12 @@ func (s *Service) join(ctx context.Context, tx ClusterTx, clusterOf map[int64]in
 // article: it is the same story as both canonical articles, and so are the
 // two canonicals as each other. The last check keeps a text that contains
 // one story whole and quotes another (which verifies against both) from
-// welding the two stories together.
+// welding the two stories together. It is not needed when the article and
+// each canonical account for each other (see mutual) and are long enough
+// for that to mean something (mutualMergeWords): such a text holds nothing
+// but the one story, as an original does of two rewrites that were spun
+// from it independently and arrived before it. Spun twice, the two may
+// share too little to be the same story as each other.
 func (s *Service) verifiesCanonicals(ctx context.Context, tx ClusterTx, at attachment, c1, c2 int64) (bool, error) {
 	var canons [2]int64
 	for i, cid := range []int64{c1, c2} {
@@ -218,6 +223,9 @@ func (s *Service) verifiesCanonicals(ctx context.Context, tx ClusterTx, at attac
 	if canons[0] == canons[1] || canons[0] == at.member.ArticleID || canons[1] == at.member.ArticleID {
 		return true, nil
 	}
+	if at.mutualWith(canons[0]) && at.mutualWith(canons[1]) {
+		return true, nil
+	}
 	fps, err := tx.ListFingerprints(ctx, canons[:])
 	if err != nil || len(fps) != 2 {
 		return false, err
@@ -232,6 +240,26 @@ func (s *Service) verifiesCanonicals(ctx context.Context, tx ClusterTx, at attac
 	}
 	return sameStory(p0, p1, at.th), nil
 }
+
+// mutualWith reports whether the article and a candidate it was measured
+// against are the same story and account for each other, each text being
+// at least mutualMergeWords long.
+func (at attachment) mutualWith(id int64) bool {
+	i := slices.IndexFunc(at.cands, func(c candidate) bool { return c.stored.ArticleID == id })
+	if i < 0 {
+		return false
+	}
+	m := at.cands[i].m
+	return at.cands[i].relation.Clusters() && mutual(m, at.th) && min(m.covA.words(), m.covB.words()) >= mutualMergeWords
+}
+
+// mutualMergeWords is the fewest words each text of a mutual link needs
+// for the link to merge clusters on its own: five times the shortest
+// unmatched run that counts as new material. In a shorter text no
+// difference is long enough to count, and two daily reports written to one
+// template (different days' money-market operations) account for each
+// other.
+const mutualMergeWords = 5 * minGap
 
 func (s *Service) verifiesAgainst(ctx context.Context, tx ClusterTx, at attachment, id int64) (bool, error) {
 	if id == at.member.ArticleID {

@@ -237,3 +237,45 @@ func TestStaleFingerprintIsReindexedOnResubmission(t *testing.T) {
 		t.Error("resubmitting a current article: updated = true, want unchanged")
 	}
 }
+
+// Two rewrites spun independently from one story, which arrive before it,
+// share too little to be the same story as each other. The original, which
+// accounts for each of them as each accounts for it, brings them into one
+// family. Texts too short for such a mutual link to mean anything (daily
+// reports written to one template) are not merged that way.
+func TestOriginalArrivingAfterTwoRewritesJoinsThem(t *testing.T) {
+	// respin replaces words [from, to) of every paragraph.
+	respin := func(ps []string, from, to int) string {
+		out := make([]string, len(ps))
+		for i, p := range ps {
+			w := strings.Fields(p)
+			for j := from; j < to; j++ {
+				w[j] = "re" + strings.TrimSuffix(w[j], ".") + "d"
+			}
+			out[i] = strings.Join(w, " ")
+		}
+		return strings.Join(out, "\n\n")
+	}
+	for _, tc := range []struct {
+		paragraphs int
+		merged     bool
+	}{{6, true}, {2, false}} {
+		ps := writeThruParagraphs(tc.paragraphs)
+		svc := dedup.NewService(memstore.New(), dedup.Options{})
+		r1 := ingest(t, svc, "r1", respin(ps, 0, 12), day(2))
+		r2 := ingest(t, svc, "r2", respin(ps, 12, 24), day(3))
+		if got := relationTo(r2, r1.Article.ID); got.Clusters() {
+			t.Fatalf("%d paragraphs: the two rewrites are %q to each other; the test needs them apart", tc.paragraphs, got)
+		}
+		orig := ingest(t, svc, "orig", strings.Join(ps, "\n\n"), day(1))
+		if !relationTo(orig, r1.Article.ID).Clusters() || !relationTo(orig, r2.Article.ID).Clusters() {
+			t.Fatalf("%d paragraphs: original to the rewrites = %q, %q; want the same story", tc.paragraphs, relationTo(orig, r1.Article.ID), relationTo(orig, r2.Article.ID))
+		}
+		r1again := ingest(t, svc, "r1", respin(ps, 0, 12), day(2))
+		r2again := ingest(t, svc, "r2", respin(ps, 12, 24), day(3))
+		if merged := r1again.Article.ClusterID == r2again.Article.ClusterID; merged != tc.merged {
+			t.Errorf("%d paragraphs: rewrites in clusters %d and %d, original in %d; want them merged: %v",
+				tc.paragraphs, r1again.Article.ClusterID, r2again.Article.ClusterID, orig.Article.ClusterID, tc.merged)
+		}
+	}
+}
