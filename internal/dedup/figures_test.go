@@ -58,7 +58,7 @@ func TestTemplateTwinsWithOtherNamesAreNotTheSameStory(t *testing.T) {
 }
 
 func TestFindNames(t *testing.T) {
-	text := "Officials in Helsinki said on Monday that President Sauli Niinistö would meet them. Later they left.\n\n\"We agree,\" said Mr Putin's aide. Talks resume in Geneva."
+	text := "Officials in Helsinki said on Monday that President Sauli Niinistö would meet them. Later they left.\n\n\"We agree,\" said Mr Putin's aide, and I'm sure of it. Talks resume in Geneva."
 	toks := tokenize(Normalize(text, FormatText))
 	var got []string
 	for _, n := range profileOfTokens(Normalize(text, FormatText).Clean, toks).names {
@@ -71,7 +71,18 @@ func TestFindNames(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("names = %q, want %q", got, want)
 	}
-	// A headline in capitals, or in title case, gives no names.
+	// A headline in title case gives no names, and leaves the names of
+	// the story below it alone; a text in capitals gives none.
+	story := "Putin And Trump Meet In Helsinki For Talks\n\nThe two leaders met on Monday in the palace of President Sauli Niinistö."
+	tx := Normalize(story, FormatText)
+	tks := tokenize(tx)
+	got = got[:0]
+	for _, n := range profileOfTokens(tx.Clean, tks).names {
+		got = append(got, tx.Clean[tks[n.at].start:tks[n.at].end])
+	}
+	if want := []string{"Monday", "President", "Sauli", "Niinistö"}; !slices.Equal(got, want) {
+		t.Errorf("names under a headline = %q, want %q", got, want)
+	}
 	for _, headline := range []string{"PUTIN AND TRUMP MEET IN HELSINKI FOR TALKS", "Putin And Trump Meet In Helsinki For Talks"} {
 		if got := profileOfTokens(Normalize(headline, FormatText).Clean, tokenize(Normalize(headline, FormatText))).names; got != nil {
 			t.Errorf("%q: names at %v, want none", headline, got)

@@ -112,26 +112,49 @@ func profileOfTokens(clean string, toks []token) *profile {
 
 // findNames returns the names of a tokenized text: the capitalized words
 // inside a sentence (not after a full stop, a colon, a quotation mark or
-// a line break), other than stopwords and figures. A text in which most
-// such words are capitalized (a headline, a text in capitals) has no
-// capitals to tell names by, and gives none.
+// a line break), other than stopwords and figures. A paragraph in which
+// most such words are capitalized (a headline in title case, a byline, a
+// text in capitals) has no capitals to tell names by, and gives none.
 func findNames(clean string, toks []token) []wordSpan {
 	var out []wordSpan
-	words := 0
+	from, words := 0, 0 // the current paragraph's first name in out, and its words
 	for i, t := range toks {
+		between := ""
+		if i > 0 {
+			between = clean[toks[i-1].end:t.start]
+		}
+		if i == 0 || strings.Contains(between, "\n") {
+			if 2*(len(out)-from) > words {
+				out = out[:from]
+			}
+			from, words = len(out), 0
+		}
 		if t.stop() || t.figure {
 			continue
 		}
 		words++
 		r, _ := utf8.DecodeRuneInString(clean[t.start:])
-		if i > 0 && unicode.IsUpper(r) && !strings.ContainsAny(clean[toks[i-1].end:t.start], sentenceStarts) {
+		if i > 0 && unicode.IsUpper(r) && !strings.ContainsAny(between, sentenceStarts) && !firstPerson(clean[t.start:t.end]) {
 			out = append(out, wordSpan{at: int32(i), n: 1})
 		}
 	}
-	if 2*len(out) > words {
+	if 2*(len(out)-from) > words {
+		out = out[:from]
+	}
+	if len(out) == 0 {
 		return nil
 	}
 	return out
+}
+
+// firstPerson reports whether a word is a contraction of "I" ("I'm",
+// "I've"), capitalized wherever it stands.
+func firstPerson(word string) bool {
+	if len(word) < 2 || word[0] != 'I' {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(word[1:])
+	return isApostrophe(r)
 }
 
 // sentenceStarts are the marks after which a capital says nothing.

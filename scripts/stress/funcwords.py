@@ -76,7 +76,7 @@ def main():
         options = PARAPHRASES.get(w.lower())
         if not options:
             if args.content_rate and w.islower() and len(w) > 2 and w not in FUNCTION and rng.random() < args.content_rate:
-                return f"{w[::-1]}q{rng.randrange(3)}"
+                return w[::-1] + "q" + "abc"[rng.randrange(3)]
             return w
         if rng.random() >= args.rate:
             return w
