@@ -27,10 +27,10 @@ boilerplate changes a decision.
 The output holds the benchmark's text: keep it out of the repository.
 """
 import argparse
-import json
-import os
 import random
 import re
+
+from benchcopy import read_docs, write_copy
 
 # Each dev line (matched loosely, as the spinner rewords some of them) and
 # the lines of the same kind that replace it, one chosen per source.
@@ -73,8 +73,7 @@ def main():
     args = ap.parse_args()
     rng = random.Random(args.seed)
 
-    with open(os.path.join(args.bench, "docs.jsonl")) as f:
-        docs = [json.loads(line) for line in f]
+    docs = read_docs(args.bench)
     sources = sorted({d["source"] for d in docs})
     pick = {s: [rng.randrange(len(r)) for _, r in REPLACEMENTS] for s in sources}
     prose = {s: PROSE[i % len(PROSE)][: 2 + rng.randrange(2)] for i, s in enumerate(sources)}
@@ -102,14 +101,7 @@ def main():
             text = "\n\n".join(paras)
         d["text"] = text
 
-    os.makedirs(args.out, exist_ok=True)
-    with open(os.path.join(args.out, "docs.jsonl"), "w") as f:
-        for d in docs:
-            f.write(json.dumps(d) + "\n")
-    for name in ("pairs.tsv", "clusters.tsv"):
-        src, dst = os.path.abspath(os.path.join(args.bench, name)), os.path.join(args.out, name)
-        if os.path.exists(src) and not os.path.lexists(dst):
-            os.symlink(src, dst)
+    write_copy(args.bench, args.out, docs)
     print(f"{replaced} boilerplate lines replaced ({args.mode}) into {args.out}")
 
 

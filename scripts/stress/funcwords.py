@@ -23,10 +23,11 @@ differ only where rewrites are missed.
 The output holds the benchmark's text: keep it out of the repository.
 """
 import argparse
-import json
 import os
 import random
 import re
+
+from benchcopy import read_docs, write_copy
 
 # Paraphrases of function words, as a general-purpose thesaurus gives them.
 PARAPHRASES = {
@@ -83,19 +84,13 @@ def main():
         r = rng.choice(options)
         return r[0].upper() + r[1:] if w[0].isupper() else r
 
-    os.makedirs(args.out, exist_ok=True)
+    docs = read_docs(args.bench)
     n = 0
-    with open(os.path.join(args.bench, "docs.jsonl")) as src, open(os.path.join(args.out, "docs.jsonl"), "w") as dst:
-        for line in src:
-            d = json.loads(line)
-            if d["id"] in rewrites:
-                d["text"] = re.sub(r"[A-Za-z]+", swap, d["text"])
-                n += 1
-            dst.write(json.dumps(d) + "\n")
-    for name in ("pairs.tsv", "clusters.tsv"):
-        src, dst = os.path.abspath(os.path.join(args.bench, name)), os.path.join(args.out, name)
-        if os.path.exists(src) and not os.path.lexists(dst):
-            os.symlink(src, dst)
+    for d in docs:
+        if d["id"] in rewrites:
+            d["text"] = re.sub(r"[A-Za-z]+", swap, d["text"])
+            n += 1
+    write_copy(args.bench, args.out, docs)
     print(f"{n} rewrite documents respun at rates {args.rate} (function words), {args.content_rate} (content words) into {args.out}")
 
 
