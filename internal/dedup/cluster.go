@@ -245,12 +245,16 @@ func (s *Service) verifiesCanonicals(ctx context.Context, tx ClusterTx, at attac
 // against are the same story and account for each other, each text being
 // at least mutualMergeWords long.
 func (at attachment) mutualWith(id int64) bool {
-	i := slices.IndexFunc(at.cands, func(c candidate) bool { return c.stored.ArticleID == id })
-	if i < 0 {
-		return false
+	c := at.candidate(id)
+	return c != nil && c.relation.Clusters() && mutual(c.m, at.th) && min(c.m.covA.words(), c.m.covB.words()) >= mutualMergeWords
+}
+
+// candidate returns the article's measured candidate id, or nil.
+func (at attachment) candidate(id int64) *candidate {
+	if i := slices.IndexFunc(at.cands, func(c candidate) bool { return c.stored.ArticleID == id }); i >= 0 {
+		return &at.cands[i]
 	}
-	m := at.cands[i].m
-	return at.cands[i].relation.Clusters() && mutual(m, at.th) && min(m.covA.words(), m.covB.words()) >= mutualMergeWords
+	return nil
 }
 
 // mutualMergeWords is the fewest words each text of a mutual link needs
@@ -265,8 +269,8 @@ func (s *Service) verifiesAgainst(ctx context.Context, tx ClusterTx, at attachme
 	if id == at.member.ArticleID {
 		return true, nil
 	}
-	if i := slices.IndexFunc(at.cands, func(c candidate) bool { return c.stored.ArticleID == id }); i >= 0 {
-		return at.cands[i].relation.Clusters(), nil
+	if c := at.candidate(id); c != nil {
+		return c.relation.Clusters(), nil
 	}
 	fps, err := tx.ListFingerprints(ctx, []int64{id})
 	if err != nil || len(fps) == 0 {
