@@ -119,3 +119,32 @@ func TestLateSecondSourceUnmergesFollowUp(t *testing.T) {
 		t.Errorf("follow-up still in B's cluster after its second source arrived")
 	}
 }
+
+// Two copies of one story, trimmed in different places, are only partial
+// to each other: one left out a paragraph in the middle, the other the
+// ending. A fuller copy that holds both is a copy of each, not a
+// composite of two stories, even while the original is not stored: a copy
+// of the fuller one that arrives later leaves its cluster as it was.
+func TestCopiesTrimmedDifferentlyAreNotTwoStories(t *testing.T) {
+	svc := dedup.NewService(memstore.New(), dedup.Options{})
+	full := ingest(t, svc, "full", joinAll(composed[0:6]), day(2))
+	early := ingest(t, svc, "cut-end", joinAll(composed[0:4]), day(3))
+	cut := ingest(t, svc, "cut-middle", joinAll(composed[0:1], composed[2:6]), day(1))
+	edited := strings.Replace(joinAll(composed[0:4]), " ", " the ", 1)
+	late := ingest(t, svc, "cut-end-2", edited, day(4))
+	if rel := relationTo(late, cut.Article.ID); rel != dedup.RelationPartial {
+		t.Fatalf("the two trimmed copies are %q to each other, want partial (the premise of this test)", rel)
+	}
+	if rel := relationTo(late, full.Article.ID); rel != dedup.RelationCopy {
+		t.Errorf("copy cut at the end to the full copy = %q, want copy", rel)
+	}
+	for _, r := range []*dedup.Result{early, cut} {
+		got, err := svc.GetArticle(context.Background(), r.Article.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ClusterID != full.Article.ClusterID {
+			t.Errorf("%s left the full copy's cluster", got.ExternalID)
+		}
+	}
+}

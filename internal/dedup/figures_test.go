@@ -66,8 +66,9 @@ func TestFindNames(t *testing.T) {
 		got = append(got, Normalize(text, FormatText).Clean[t.start:t.end])
 	}
 	// Not names: "Officials" and "Later" (they start a sentence), "We"
-	// (after a quotation mark), "Talks" (after a full stop).
-	want := []string{"Helsinki", "Monday", "President", "Sauli", "Niinistö", "Mr", "Putin's", "Geneva"}
+	// (after a quotation mark), "Talks" (after a full stop), "Mr" (a
+	// title some outlets write and others leave out).
+	want := []string{"Helsinki", "Monday", "President", "Sauli", "Niinistö", "Putin's", "Geneva"}
 	if !slices.Equal(got, want) {
 		t.Errorf("names = %q, want %q", got, want)
 	}
@@ -177,4 +178,34 @@ func FuzzDecodeFeatures(f *testing.F) {
 			t.Errorf("%v: decode, encode, decode = %+v, want %+v", b, q, p)
 		}
 	})
+}
+
+// A version of a story is a text that the story accounts for as a copy,
+// with none of its own names or figures: an excerpt with a title added
+// ("Mr") or a credit line at its end is one; a text of the same template about another
+// company, or with another amount, is not, even with one name or figure.
+func TestVersionOf(t *testing.T) {
+	story := join(
+		"Shares of Markitstar rose in early trading after Larsen said the company had filed for a public offering of common shares, to be sold through a group of underwriters led by a large bank.",
+		"The company said it would use the proceeds of the offering of 40 mln dlrs to repay part of its bank debt and for general corporate purposes, including the expansion of its main plant.",
+		"Its chief executive said the plant would double its output within two years and that the company expected to hire several hundred workers once the work was done.",
+	)
+	excerpt := strings.Replace(strings.Join(strings.Split(story, "\n\n")[:2], "\n\n"), "after Larsen said", "after Mr Larsen said", 1)
+	tests := []struct {
+		name string
+		z    string
+		want bool
+	}{
+		{"excerpt with a title added", excerpt, true},
+		{"excerpt with a credit line", excerpt + "\n\nReporting by Anna Berg in Oslo", true},
+		{"another company", strings.Replace(excerpt, "Markitstar", "Amplicon", 1), false},
+		{"another amount", strings.Replace(excerpt, "40 mln", "75 mln", 1), false},
+	}
+	for _, tt := range tests {
+		y, z := profiles(story, tt.z)
+		_, zInY := match(y, z)
+		if got := versionOf(z, y, zInY, Thresholds{}.withDefaults()); got != tt.want {
+			t.Errorf("%s: versionOf = %v, want %v", tt.name, got, tt.want)
+		}
+	}
 }

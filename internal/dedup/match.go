@@ -284,7 +284,7 @@ func isComposite(coveredByX []bool, y, x *profile, others []*profile, th Thresho
 		return false
 	}
 	if isContainer(remainder, len(y.toks), th) {
-		return unionExplains(rest, remainder, y, x, others, th)
+		return unionExplains(rest, remainder, coveredByX, y, x, others, th)
 	}
 	return secondStory(rest, remainder, y, x, others, th)
 }
@@ -309,15 +309,25 @@ func newMaterial(coveredByX []bool, th Thresholds) (rest []bool, remainder int, 
 	return rest, remainder, remainder >= minSecondStory
 }
 
-// unionExplains reports whether texts in others that are not the same story
-// as x together match most of the new material rest of y.
-func unionExplains(rest []bool, remainder int, y, x *profile, others []*profile, th Thresholds) bool {
+// unionExplains reports whether texts in others that do not tell x's story
+// together match most of the new material rest of y. A text tells x's story
+// when it is the same story as x, or when it is a version of y (see
+// versionOf) that matches most of what x matches in y: then x and it are
+// two copies of y's story, each trimmed in its own places (and so only
+// partial to each other), and what it adds to x is y's own text, not a
+// second story that y quotes.
+func unionExplains(rest []bool, remainder int, coveredByX []bool, y, x *profile, others []*profile, th Thresholds) bool {
 	explained := make([]bool, len(y.toks))
+	byX := count(coveredByX)
 	for _, z := range others {
 		if sameStory(x, z, th) {
 			continue
 		}
-		for i, c := range cover(y, z).any {
+		yInZ, zInY := match(y, z)
+		if 2*countBoth(yInZ.any, coveredByX) >= byX && versionOf(z, y, zInY, th) {
+			continue
+		}
+		for i, c := range yInZ.any {
 			if c && rest[i] {
 				explained[i] = true
 			}
@@ -325,6 +335,41 @@ func unionExplains(rest []bool, remainder int, y, x *profile, others []*profile,
 	}
 	got := count(explained)
 	return got >= minSharedWords && frac(got, remainder) >= 0.5
+}
+
+// versionOf reports whether z, matched in y as zInY, is a version of y's
+// story: y accounts for it as for a copy, and every name and figure in the
+// part between its first and last matched words is one of y's. Texts
+// written to one template (two companies' bond issues) match each other as
+// closely, but not their names and figures; short ones give too few of
+// them for otherNames and otherFigures to judge, so here a single one of
+// z's that y lacks will do. Unmatched words before the first match and
+// after the last are left out: there a copy carries its own credits and
+// site lines. zInY is changed.
+func versionOf(z, y *profile, zInY coverage, th Thresholds) bool {
+	zInY.ignore(z.furniture)
+	zInY.ignore(zInY.othersFurniture)
+	if explained(zInY) < th.Copy {
+		return false
+	}
+	ends := make([]bool, len(zInY.any))
+	for i := 0; i < len(ends) && !zInY.any[i]; i++ {
+		ends[i] = true
+	}
+	for i := len(ends) - 1; i >= 0 && !zInY.any[i]; i-- {
+		ends[i] = true
+	}
+	zInY.ignore(ends)
+	within := func(zs, ys []wordSpan) bool {
+		mine := accountedSpans(z, zs, zInY)
+		theirs := make([]uint64, len(ys))
+		for i, f := range ys {
+			theirs[i] = spanHash(y, f)
+		}
+		slices.Sort(theirs)
+		return countShared(mine, slices.Compact(theirs)) == len(mine)
+	}
+	return within(z.names, y.names) && within(z.figures, y.figures)
 }
 
 // secondStory reports whether one text in others, unrelated to x, matches

@@ -134,7 +134,8 @@ func findNames(clean string, toks []token) []wordSpan {
 		}
 		words++
 		r, _ := utf8.DecodeRuneInString(clean[t.start:])
-		if i > 0 && unicode.IsUpper(r) && !strings.ContainsAny(between, sentenceStarts) && !firstPerson(clean[t.start:t.end]) {
+		word := clean[t.start:t.end]
+		if i > 0 && unicode.IsUpper(r) && !strings.ContainsAny(between, sentenceStarts) && !firstPerson(word) && !honorific(word) {
 			out = append(out, wordSpan{at: int32(i), n: 1})
 		}
 	}
@@ -155,6 +156,16 @@ func firstPerson(word string) bool {
 	}
 	r, _ := utf8.DecodeRuneInString(word[1:])
 	return isApostrophe(r)
+}
+
+// honorific reports whether a word is a title before a name ("Mr Howard"):
+// outlets differ in whether they write one, so it is not part of the name.
+func honorific(word string) bool {
+	switch strings.ToLower(word) {
+	case "mr", "mrs", "ms", "dr", "sir", "prof":
+		return true
+	}
+	return false
 }
 
 // sentenceStarts are the marks after which a capital says nothing.
