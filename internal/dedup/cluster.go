@@ -206,7 +206,9 @@ func (s *Service) join(ctx context.Context, tx ClusterTx, clusterOf map[int64]in
 // for that to mean something (mutualMergeWords): such a text holds nothing
 // but the one story, as an original does of two rewrites that were spun
 // from it independently and arrived before it. Spun twice, the two may
-// share too little to be the same story as each other.
+// share too little to be the same story as each other. Nor is it needed
+// when the canonicals are two versions of the article's story, trimmed in
+// different places (see twoVersions), as an original's copies are.
 func (s *Service) verifiesCanonicals(ctx context.Context, tx ClusterTx, at attachment, c1, c2 int64) (bool, error) {
 	var canons [2]int64
 	for i, cid := range []int64{c1, c2} {
@@ -238,7 +240,7 @@ func (s *Service) verifiesCanonicals(ctx context.Context, tx ClusterTx, at attac
 	if err != nil {
 		return false, err
 	}
-	return sameStory(p0, p1, at.th), nil
+	return sameStory(p0, p1, at.th) || twoVersions(at.prof, p0, p1, at.th), nil
 }
 
 // mutualWith reports whether the article and a candidate it was measured

@@ -148,3 +148,24 @@ func TestCopiesTrimmedDifferentlyAreNotTwoStories(t *testing.T) {
 		}
 	}
 }
+
+// An original that arrives after two of its copies, trimmed in different
+// places and so only partial to each other, brings them into one family.
+func TestOriginalArrivingAfterTwoTrimmedCopiesJoinsThem(t *testing.T) {
+	svc := dedup.NewService(memstore.New(), dedup.Options{})
+	cut := ingest(t, svc, "cut-middle", joinAll(composed[0:1], composed[2:6]), day(2))
+	short := ingest(t, svc, "cut-end", joinAll(composed[0:4]), day(3))
+	if rel := relationTo(short, cut.Article.ID); rel != dedup.RelationPartial {
+		t.Fatalf("the two trimmed copies are %q to each other, want partial (the premise of this test)", rel)
+	}
+	orig := ingest(t, svc, "original", joinAll(composed[0:6]), day(1))
+	for _, r := range []*dedup.Result{cut, short} {
+		got, err := svc.GetArticle(context.Background(), r.Article.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ClusterID != orig.Article.ClusterID {
+			t.Errorf("%s not in the original's cluster (original's matches %+v)", got.ExternalID, orig.Matches)
+		}
+	}
+}

@@ -209,3 +209,22 @@ func TestVersionOf(t *testing.T) {
 		}
 	}
 }
+
+// Two copies of one story trimmed in different places are two versions of
+// it; the two stories that a follow-up holds whole are not, as they match
+// different parts of it.
+func TestTwoVersions(t *testing.T) {
+	ps := strings.Split(join(story...), "\n\n")
+	other := "Police said on Monday that the museum had been closed for the day after a water pipe burst in its basement, flooding the rooms where the oldest maps of the harbour are kept."
+	th := Thresholds{}.withDefaults()
+	full, cutMiddle := profiles(join(ps...), join(append([]string{ps[0]}, ps[2:]...)...))
+	_, cutEnd := profiles(join(ps...), join(ps[:len(ps)-1]...))
+	if !twoVersions(full, cutMiddle, cutEnd, th) {
+		t.Errorf("two copies trimmed in different places: twoVersions = false, want true")
+	}
+	follow, a := profiles(join(append(ps[:2], other)...), join(ps[:2]...))
+	_, b := profiles(join(ps...), other)
+	if twoVersions(follow, a, b, th) {
+		t.Errorf("two stories of a follow-up: twoVersions = true, want false")
+	}
+}

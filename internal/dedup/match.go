@@ -338,18 +338,20 @@ func unionExplains(rest []bool, remainder int, coveredByX []bool, y, x *profile,
 }
 
 // versionOf reports whether z, matched in y as zInY, is a version of y's
-// story: y accounts for it as for a copy, and every name and figure in the
-// part between its first and last matched words is one of y's. Texts
-// written to one template (two companies' bond issues) match each other as
-// closely, but not their names and figures; short ones give too few of
-// them for otherNames and otherFigures to judge, so here a single one of
-// z's that y lacks will do. Unmatched words before the first match and
-// after the last are left out: there a copy carries its own credits and
-// site lines. zInY is changed.
+// story: y accounts for it as for a copy, word for word, and every name and
+// figure in the part between its first and last matched words is one of
+// y's. Texts written to one template (two companies' bond issues) match
+// each other as closely, but not their names and figures; short ones give
+// too few of them for otherNames and otherFigures to judge, so here a
+// single one of z's that y lacks will do. Reworded versions do not count:
+// measured with a spinner's leeway, short reports written to one template
+// account for each other (see mutualMergeWords). Unmatched words before
+// the first match and after the last are left out: there a copy carries
+// its own credits and site lines. zInY is changed.
 func versionOf(z, y *profile, zInY coverage, th Thresholds) bool {
 	zInY.ignore(z.furniture)
 	zInY.ignore(zInY.othersFurniture)
-	if explained(zInY) < th.Copy {
+	if explained(zInY) < th.Copy || frac(zInY.verbatim(), zInY.matched()) < verbatim {
 		return false
 	}
 	ends := make([]bool, len(zInY.any))
@@ -370,6 +372,19 @@ func versionOf(z, y *profile, zInY coverage, th Thresholds) bool {
 		return countShared(mine, slices.Compact(theirs)) == len(mine)
 	}
 	return within(z.names, y.names) && within(z.figures, y.figures)
+}
+
+// twoVersions reports whether a and b are two versions of y's story (see
+// versionOf) that match most of the same part of it: two copies of one
+// original, each trimmed in its own places. The two stories that a
+// follow-up quotes match different parts of it.
+func twoVersions(y, a, b *profile, th Thresholds) bool {
+	yInA, aInY := match(y, a)
+	yInB, bInY := match(y, b)
+	if !versionOf(a, y, aInY, th) || !versionOf(b, y, bInY, th) {
+		return false
+	}
+	return 2*countBoth(yInA.any, yInB.any) >= min(count(yInA.any), count(yInB.any))
 }
 
 // secondStory reports whether one text in others, unrelated to x, matches
