@@ -8,7 +8,7 @@ import "slices"
 // re-indexed (fingerprinted, keyed and matched again) when it is submitted
 // again, unchanged: by the API, the ingest hook, or a backfill run over the
 // same archive.
-const FingerprintVersion = 6
+const FingerprintVersion = 7
 
 // Fingerprint is everything computed from an article's text that matching needs.
 type Fingerprint struct {
@@ -64,6 +64,7 @@ func fingerprintProfile(p *profile) *Fingerprint {
 	fp.Keys = append(fp.Keys, simHashKeys(fp.SimHash)...)
 	fp.Keys = append(fp.Keys, winnow(shingleHashes(toks, anchorWords), winnowSpan, keyAnchor)...)
 	fp.Keys = append(fp.Keys, skeletonKeys(p.grams)...)
+	fp.Keys = append(fp.Keys, nameKeys(p)...)
 	fp.Keys = dedupKeys(fp.Keys)
 	return fp
 }

@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"math/bits"
+	"slices"
 
 	"github.com/mfonda/simhash"
 )
@@ -18,6 +19,7 @@ const (
 	keySimHash  = 2
 	keyAnchor   = 3
 	keySkeleton = 4
+	keyNames    = 5
 
 	// skeletonKeyWords is the length of the stopword runs that, winnowed,
 	// are the anchors of reworded text. Verification matches runs of
@@ -146,6 +148,51 @@ func skeletonKeys(grams []uint64) []uint64 {
 		runs[j] = mix64(grams[j] ^ bits.RotateLeft64(grams[j+step], 1))
 	}
 	return winnow(runs, winnowSpan, keySkeleton)
+}
+
+// Name-set keys: LSH bands over the set of a text's names and figures.
+const (
+	// minNameSet is the fewest distinct names and figures a text needs
+	// for name-set keys: a smaller set (a day, a country, a party) is
+	// shared by chance.
+	minNameSet = 8
+	nameBands  = 4
+	nameRows   = 6 // 4 bands of 6: sets with Jaccard 0.9 share a key with probability 0.95, 0.8 with 0.70, 0.55 with 0.11
+)
+
+// nameKeys are LSH bands over the distinct names and figures of a text. A
+// spinner's thesaurus holds common words, function words too, but not
+// names and figures: a rewrite spun so hard that it shares no shingle,
+// passage or stopword run with its source still names the same people,
+// places and amounts. Independent articles on one event share some of
+// them, less: on wikiref220 no same-topic pair has name sets that are
+// 60% alike.
+func nameKeys(p *profile) []uint64 {
+	set := make([]uint64, 0, len(p.names)+len(p.figures))
+	for _, n := range p.names {
+		set = append(set, uint64(p.toks[n.at]))
+	}
+	for _, f := range p.figures {
+		set = append(set, spanHash(p, f))
+	}
+	slices.Sort(set)
+	set = slices.Compact(set)
+	if len(set) < minNameSet {
+		return nil
+	}
+	for i, h := range set {
+		set[i] = mix64(h)
+	}
+	sig := minHash(set)
+	keys := make([]uint64, 0, nameBands)
+	for b := 0; b < nameBands*nameRows; b += nameRows {
+		h := uint64(keyNames)<<56 | uint64(b)
+		for _, v := range sig[b : b+nameRows] {
+			h = mix64(h ^ uint64(v))
+		}
+		keys = append(keys, h)
+	}
+	return keys
 }
 
 // winnow selects anchors from a sequence of hashes (Schleimer, Wilkerson and
