@@ -228,3 +228,27 @@ func TestTwoVersions(t *testing.T) {
 		t.Errorf("two stories of a follow-up: twoVersions = true, want false")
 	}
 }
+
+// Two days' reports written to one template, each with two figures, are
+// different stories when they share no figure; the same report copied, or
+// trimmed of the sentence that gives one of them, is not.
+func TestDailyReportsWithOtherFiguresAreNotTheSameStory(t *testing.T) {
+	report := func(amount, rate string) string {
+		return join(
+			"The Federal Reserve entered the government securities market to arrange "+amount+" billion dlrs of customer repurchase agreements, a spokesman for the central bank said this morning.",
+			"Dealers said that the federal funds rate was trading at "+rate+" pct when the Fed began its temporary and indirect supply of reserves to the banking system, as most of them had expected it would.",
+		)
+	}
+	a := report("1.5", "6-1/8")
+	if rel, score := relationOf(t, a, report("2.5", "6-3/16")); rel.Clusters() {
+		t.Errorf("two days' reports = %q (%.2f), want not the same story", rel, score)
+	}
+	if rel, score := relationOf(t, a, "NEW YORK - "+a); !rel.Clusters() {
+		t.Errorf("copy of the report = %q (%.2f), want the same story", rel, score)
+	}
+	// One figure differs, the other is shared: a corrected version, still
+	// the same report.
+	if rel, score := relationOf(t, a, report("1.5", "6-3/16")); !rel.Clusters() {
+		t.Errorf("report with one figure corrected = %q (%.2f), want the same story", rel, score)
+	}
+}

@@ -433,6 +433,9 @@ type measure struct {
 	// figures: the fewer distinct figures that the two texts give in the
 	// parts they account for in each other, and how many of those both give
 	figures, sharedFigures int
+	// noFigureShared is set when each text gives a figure in those parts,
+	// however few, and none of them is the other's
+	noFigureShared bool
 	// names: likewise for names
 	names, sharedNames int
 }
@@ -480,6 +483,10 @@ func (m *measure) leaveOut(a, b *profile) {
 		return
 	}
 	m.figures, m.sharedFigures = compareSpans(a, b, a.figures, b.figures, m.covA, m.covB)
+	if m.figures == 0 && len(a.figures) > 0 && len(b.figures) > 0 {
+		fa, fb := accountedSpans(a, a.figures, m.covA), accountedSpans(b, b.figures, m.covB)
+		m.noFigureShared = len(fa) > 0 && len(fb) > 0 && countShared(fa, fb) == 0
+	}
 	m.names, m.sharedNames = compareSpans(a, b, a.names, b.names, m.covA, m.covB)
 }
 
@@ -568,9 +575,12 @@ const minSpans = 3
 // then they are different stories written to one template (two bond
 // issues, two companies' results, two countries' crop estimates), however
 // alike their wording. A copy or a rewrite keeps the figures; spinners and
-// translators replace words, not amounts and dates.
+// translators replace words, not amounts and dates. Texts with fewer than
+// minSpans figures differ when they share none of them: two days' reports
+// of the same kind ("Fed adds reserves via customer repurchases", 1.5 and
+// then 2.5 billion dlrs, funds at 6-1/8 and then 6-3/16 pct).
 func (m measure) otherFigures() bool {
-	return m.figures >= minSpans && 2*m.sharedFigures < m.figures
+	return m.figures >= minSpans && 2*m.sharedFigures < m.figures || m.noFigureShared
 }
 
 // otherNames reports whether two texts name mostly different people,
