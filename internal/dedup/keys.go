@@ -60,10 +60,16 @@ func minHash(features []uint64) [minHashes]uint32 {
 
 // lshKeys returns one key per band of the signature.
 func lshKeys(sig [minHashes]uint32) []uint64 {
-	keys := make([]uint64, 0, minHashes/lshRows)
-	for b := 0; b < minHashes; b += lshRows {
-		h := uint64(keyLSH)<<56 | uint64(b)
-		for _, v := range sig[b : b+lshRows] {
+	return bandKeys(sig[:], lshRows, keyLSH)
+}
+
+// bandKeys returns one key of the given kind per band of rows values of a
+// MinHash signature.
+func bandKeys(sig []uint32, rows int, kind uint64) []uint64 {
+	keys := make([]uint64, 0, len(sig)/rows)
+	for b := 0; b+rows <= len(sig); b += rows {
+		h := kind<<56 | uint64(b)
+		for _, v := range sig[b : b+rows] {
 			h = mix64(h ^ uint64(v))
 		}
 		keys = append(keys, h)
@@ -184,15 +190,7 @@ func nameKeys(p *profile) []uint64 {
 		set[i] = mix64(h)
 	}
 	sig := minHash(set)
-	keys := make([]uint64, 0, nameBands)
-	for b := 0; b < nameBands*nameRows; b += nameRows {
-		h := uint64(keyNames)<<56 | uint64(b)
-		for _, v := range sig[b : b+nameRows] {
-			h = mix64(h ^ uint64(v))
-		}
-		keys = append(keys, h)
-	}
-	return keys
+	return bandKeys(sig[:nameBands*nameRows], nameRows, keyNames)
 }
 
 // winnow selects anchors from a sequence of hashes (Schleimer, Wilkerson and

@@ -161,12 +161,15 @@ func firstPerson(word string) bool {
 // honorific reports whether a word is a title before a name ("Mr Howard"):
 // outlets differ in whether they write one, so it is not part of the name.
 func honorific(word string) bool {
-	switch strings.ToLower(word) {
-	case "mr", "mrs", "ms", "dr", "sir", "prof":
-		return true
+	for _, h := range honorifics {
+		if strings.EqualFold(word, h) {
+			return true
+		}
 	}
 	return false
 }
+
+var honorifics = [...]string{"mr", "mrs", "ms", "dr", "sir", "prof"}
 
 // sentenceStarts are the marks after which a capital says nothing.
 const sentenceStarts = ".!?:;\n\"“”‘«»("
