@@ -17,6 +17,7 @@ type Config struct {
 	DupRate float64 // share of articles that are near-duplicates of earlier ones
 	Window  int     // near-duplicates copy one of the last Window articles
 	Corpora string  // directory holding reuters21578, bbc_news, helsinki
+	Bases   string  // basesRecombined or basesReal
 }
 
 // parseConfig reads flags, each defaulting to an environment variable.
@@ -36,6 +37,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs.Float64Var(&cfg.DupRate, "dup-rate", env.float("DEDUP_GEN_DUP_RATE", 0.3), "share of articles that copy, rewrite or partly reuse an earlier one (env DEDUP_GEN_DUP_RATE)")
 	fs.IntVar(&cfg.Window, "window", env.int("DEDUP_GEN_WINDOW", 10000), "near-duplicates derive from one of the last this many articles (env DEDUP_GEN_WINDOW)")
 	fs.StringVar(&cfg.Corpora, "corpora", env.str("DEDUP_CORPORA_DIR", "../shared/corpora"), "directory of the real corpora, read in place (env DEDUP_CORPORA_DIR)")
+	fs.StringVar(&cfg.Bases, "bases", env.str("DEDUP_GEN_BASES", basesRecombined),
+		"base articles: recombined (spliced sentences of the real corpora, any number) or real (whole real articles of at least 80 words, each once, near-duplicates among them skipped, wikiref220 included: a small test set of other base articles) (env DEDUP_GEN_BASES)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -58,6 +61,8 @@ func (c Config) validate() error {
 		return errors.New("-window must be at least 1")
 	case c.Out == "":
 		return errors.New("-out must name a file or -")
+	case c.Bases != basesRecombined && c.Bases != basesReal:
+		return fmt.Errorf("-bases must be %s or %s, not %q", basesRecombined, basesReal, c.Bases)
 	}
 	return nil
 }

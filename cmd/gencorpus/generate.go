@@ -75,6 +75,8 @@ type generator struct {
 	slot      int        // the ring slot to overwrite next, once it is full
 	idKey     uint64
 	counts    map[string]int // by relation, "base" for base articles
+	real      *realBases     // whole real articles as bases (-bases real), or nil
+	err       error          // why real bases ran out
 }
 
 func newGenerator(corpora []*corpus, seed uint64, dupRate float64, window int) *generator {
@@ -90,7 +92,7 @@ func newGenerator(corpora []*corpus, seed uint64, dupRate float64, window int) *
 }
 
 // next returns the next article and, for a near-duplicate, its link.
-func (g *generator) next() (*article, *link) {
+func (g *generator) next() (*article, *link, error) {
 	var a *article
 	var l *link
 	if len(g.recent) > 0 && g.r.Float64() < g.dupRate {
@@ -111,11 +113,14 @@ func (g *generator) next() (*article, *link) {
 	if a.story == nil {
 		a.story = a.paras
 	}
+	if g.err != nil {
+		return nil, nil, g.err
+	}
 	if l == nil || l.relation != relPartial {
 		g.remember(a)
 	}
 	g.n++
-	return a, l
+	return a, l, nil
 }
 
 // remember adds an article to the ring near-duplicates are drawn from.
@@ -146,7 +151,16 @@ func (g *generator) nearDup(src *article) (*article, string) {
 // body, ending) of other articles on its topic, with numbers changed. The
 // headline is that of the article the lede came from. Two base articles
 // share a sentence now and then, as stories on one topic do, but little more.
+// With -bases real, a base article is instead a whole real one.
 func (g *generator) base() *article {
+	if g.real != nil {
+		d, err := g.real.take()
+		if err != nil {
+			g.err = err
+			return &article{paras: []string{""}}
+		}
+		return realArticle(d)
+	}
 	c := pick(g.r, g.corpora)
 	tmpl := &c.docs[g.r.IntN(len(c.docs))]
 	group := c.groups[tmpl.group]

@@ -50,5 +50,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	for _, c := range corpora {
 		logger.Info("corpus loaded", "corpus", c.name, "articles", len(c.docs), "topics", len(c.groups))
 	}
-	return writeAll(ctx, cfg, newGenerator(corpora, cfg.Seed, cfg.DupRate, cfg.Window), stdout, stderr, logger)
+	g := newGenerator(corpora, cfg.Seed, cfg.DupRate, cfg.Window)
+	if cfg.Bases == basesReal {
+		if g.real, err = newRealBases(corpora, cfg.Corpora, g.r); err != nil {
+			return err
+		}
+	}
+	return writeAll(ctx, cfg, g, stdout, stderr, logger)
 }

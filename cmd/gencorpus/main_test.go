@@ -198,11 +198,14 @@ func TestConfig(t *testing.T) {
 		want    Config
 		wantErr bool
 	}{
-		{name: "defaults", want: Config{N: 1000, Seed: 1, Out: "-", DupRate: 0.3, Window: 10000, Corpora: "../shared/corpora"}},
+		{name: "defaults", want: Config{N: 1000, Seed: 1, Out: "-", DupRate: 0.3, Window: 10000, Corpora: "../shared/corpora", Bases: basesRecombined}},
 		{name: "env", env: map[string]string{"DEDUP_GEN_N": "5", "DEDUP_GEN_DUP_RATE": "0.5", "DEDUP_CORPORA_DIR": "/c"},
-			want: Config{N: 5, Seed: 1, Out: "-", DupRate: 0.5, Window: 10000, Corpora: "/c"}},
+			want: Config{N: 5, Seed: 1, Out: "-", DupRate: 0.5, Window: 10000, Corpora: "/c", Bases: basesRecombined}},
 		{name: "flag over env", args: []string{"-n", "9", "-seed", "3", "-out", "x.gz"}, env: map[string]string{"DEDUP_GEN_N": "5"},
-			want: Config{N: 9, Seed: 3, Out: "x.gz", DupRate: 0.3, Window: 10000, Corpora: "../shared/corpora"}},
+			want: Config{N: 9, Seed: 3, Out: "x.gz", DupRate: 0.3, Window: 10000, Corpora: "../shared/corpora", Bases: basesRecombined}},
+		{name: "real bases", args: []string{"-bases", "real"},
+			want: Config{N: 1000, Seed: 1, Out: "-", DupRate: 0.3, Window: 10000, Corpora: "../shared/corpora", Bases: basesReal}},
+		{name: "bad bases", args: []string{"-bases", "spliced"}, wantErr: true},
 		{name: "bad env", env: map[string]string{"DEDUP_GEN_N": "many"}, wantErr: true},
 		{name: "bad dup rate", args: []string{"-dup-rate", "1"}, wantErr: true},
 		{name: "negative n", args: []string{"-n", "-1"}, wantErr: true},

@@ -91,7 +91,10 @@ func encodeBatch(g *generator, k int, buf *bytes.Buffer, links io.Writer) error 
 	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
 	for range k {
-		a, l := g.next()
+		a, l, err := g.next()
+		if err != nil {
+			return err
+		}
 		d := doc{ID: a.id, Title: a.title, Text: a.text(), Source: a.source, Published: a.published.Format(time.RFC3339)}
 		if err := enc.Encode(&d); err != nil {
 			return err
