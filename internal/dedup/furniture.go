@@ -18,6 +18,9 @@ import (
 //     one standing alone. Agencies syndicate their pictures with the same
 //     captions, so a caption kept as prose links unrelated stories;
 //   - a copyright or rights notice.
+// A run of short lines of which at least minTableRows hold a figure is a
+// table (an earnings report, results, a scoreboard): content, though each
+// line alone has the shape of furniture.
 // A dateline ("LONDON (Reuters) -") opening a paragraph is skipped by
 // datelineEnd. Furniture stays in Clean; it is only left out of the features.
 // A text that would be furniture throughout (a table of figures, a list) is
@@ -34,6 +37,9 @@ func markFurniture(t *Text) {
 		text := t.Clean[p.Start:p.End]
 		p.Furniture = isFurniture(text) || isCaption(text) ||
 			i+1 < len(t.Paragraphs) && isPhotoCredit(t.Clean[t.Paragraphs[i+1].Start:t.Paragraphs[i+1].End])
+	}
+	markTables(t)
+	for _, p := range t.Paragraphs {
 		prose = prose || !p.Furniture
 	}
 	if prose {
@@ -43,6 +49,42 @@ func markFurniture(t *Text) {
 		p := &t.Paragraphs[i]
 		p.Furniture = isCredit(t.Clean[p.Start:p.End])
 	}
+}
+
+// minTableRows is the fewest lines with a figure that make a run of short
+// lines a table. A page header or a related-story list has a date or a time
+// here and there; an earnings report has a figure on nearly every line.
+const minTableRows = 3
+
+// markTables marks as content each run of short lines (furniture by shape
+// alone) in which at least minTableRows lines hold a figure.
+func markTables(t *Text) {
+	ps := t.Paragraphs
+	text := func(i int) string { return t.Clean[ps[i].Start:ps[i].End] }
+	short := func(i int) bool {
+		return ps[i].Furniture && isShortLine(text(i)) && (i+1 == len(ps) || !isPhotoCredit(text(i+1)))
+	}
+	for i := 0; i < len(ps); {
+		j, rows := i, 0
+		for ; j < len(ps) && short(j); j++ {
+			if strings.ContainsAny(text(j), "0123456789") {
+				rows++
+			}
+		}
+		if rows >= minTableRows {
+			for k := i; k < j; k++ {
+				ps[k].Furniture = false
+			}
+		}
+		i = max(j, i+1)
+	}
+}
+
+// isShortLine reports a paragraph that is furniture only for being too
+// short to be prose: not a credit, a notice, a byline, a labelled teaser or
+// a caption.
+func isShortLine(p string) bool {
+	return !isCredit(p) && !strings.HasPrefix(p, "By ") && !isLabelled(p) && !isCaption(p) && !isPhotoCredit(p)
 }
 
 // isCredit reports the furniture that is never content: notices and
