@@ -18,9 +18,9 @@ import (
 //     one standing alone. Agencies syndicate their pictures with the same
 //     captions, so a caption kept as prose links unrelated stories;
 //   - a copyright or rights notice.
-// A run of short lines of which at least minTableRows hold a figure is a
-// table (an earnings report, results, a scoreboard): content, though each
-// line alone has the shape of furniture.
+// A run of short lines of which at least minTableRows, and at least half,
+// hold a figure is a table (an earnings report, results, a scoreboard):
+// content, though each line alone has the shape of furniture.
 // A dateline ("LONDON (Reuters) -") opening a paragraph is skipped by
 // datelineEnd. Furniture stays in Clean; it is only left out of the features.
 // A text that would be furniture throughout (a table of figures, a list) is
@@ -52,26 +52,34 @@ func markFurniture(t *Text) {
 }
 
 // minTableRows is the fewest lines with a figure that make a run of short
-// lines a table. A page header or a related-story list has a date or a time
-// here and there; an earnings report has a figure on nearly every line.
+// lines a table. A page header, a photo gallery or a related-story list has
+// a date, a time or an "Image 1 of 7" here and there; an earnings report
+// has a figure on nearly every line.
 const minTableRows = 3
 
-// markTables marks as content each run of short lines (furniture by shape
-// alone) in which at least minTableRows lines hold a figure.
+// markTables marks as content each run of table rows in which at least
+// minTableRows rows, and at least half of them, hold a figure that is not
+// a timestamp. A row is a short line (furniture by shape alone) or a line
+// of prose length that does not end like a sentence ("Oper shr profit 1.26
+// dlrs vs loss 42 cts").
 func markTables(t *Text) {
 	ps := t.Paragraphs
 	text := func(i int) string { return t.Clean[ps[i].Start:ps[i].End] }
-	short := func(i int) bool {
-		return ps[i].Furniture && isShortLine(text(i)) && (i+1 == len(ps) || !isPhotoCredit(text(i+1)))
+	row := func(i int) bool {
+		p := text(i)
+		if !mayBeRow(p) || i+1 < len(ps) && isPhotoCredit(text(i+1)) {
+			return false
+		}
+		return ps[i].Furniture || !endsSentence(p) && countWords(p, 3*minProseWords) < 3*minProseWords
 	}
 	for i := 0; i < len(ps); {
 		j, rows := i, 0
-		for ; j < len(ps) && short(j); j++ {
-			if strings.ContainsAny(text(j), "0123456789") {
+		for ; j < len(ps) && row(j); j++ {
+			if p := text(j); strings.ContainsAny(p, "0123456789") && !isTimestamp(p) {
 				rows++
 			}
 		}
-		if rows >= minTableRows {
+		if rows >= minTableRows && 2*rows >= j-i {
 			for k := i; k < j; k++ {
 				ps[k].Furniture = false
 			}
@@ -80,10 +88,49 @@ func markTables(t *Text) {
 	}
 }
 
-// isShortLine reports a paragraph that is furniture only for being too
-// short to be prose: not a credit, a notice, a byline, a labelled teaser or
-// a caption.
-func isShortLine(p string) bool {
+// isTimestamp reports a line that gives a date or a clock time ("Updated
+// 5:58 am PDT, Monday, July 16, 2018", "Jul 15, 2018 2:37 PM"): page
+// furniture, whose figures do not make it a table row.
+func isTimestamp(p string) bool {
+	notWord := func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != ':' }
+	for _, w := range strings.FieldsFunc(p, notWord) {
+		if calendarWords[strings.TrimSuffix(w, ":")] || isClockTime(w) {
+			return true
+		}
+	}
+	return false
+}
+
+// calendarWords are the month and weekday names, in full and abbreviated,
+// as a timestamp spells them.
+var calendarWords = func() map[string]bool {
+	m := make(map[string]bool)
+	for _, w := range strings.Fields("January February March April May June July August September October November December " +
+		"Monday Tuesday Wednesday Thursday Friday Saturday Sunday") {
+		m[w], m[w[:3]], m[strings.ToUpper(w)], m[strings.ToUpper(w[:3])] = true, true, true, true
+	}
+	m["Sept"] = true
+	return m
+}()
+
+// isClockTime reports a word such as "2:37" or "11:05".
+func isClockTime(w string) bool {
+	h, mm, ok := strings.Cut(w, ":")
+	return ok && len(h) >= 1 && len(h) <= 2 && len(mm) == 2 && allDigits(h) && allDigits(mm)
+}
+
+func allDigits(s string) bool {
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// mayBeRow reports a paragraph that is not a credit, a notice, a byline, a
+// labelled teaser or a caption: furniture that no table holds.
+func mayBeRow(p string) bool {
 	return !isCredit(p) && !strings.HasPrefix(p, "By ") && !isLabelled(p) && !isCaption(p) && !isPhotoCredit(p)
 }
 

@@ -92,16 +92,17 @@ func TestTableIsItsOwnContent(t *testing.T) {
 
 // TestTableBesideProse checks that a run of short lines with figures on
 // most of them is content beside prose too (an earnings report and its
-// notes), while a page header with a date and a time is not.
+// notes), while a page header of timestamps and a photo counter is not.
 func TestTableBesideProse(t *testing.T) {
-	table := "Shr 12 cts vs 9 cts\n\nNet 4.1 mln vs 3.2 mln\n\nRevs 88.0 mln vs 71.5 mln\n\nYear\n\nShr 40 cts vs 31 cts"
+	// The fourth row has the length of prose, and is a row all the same.
+	table := "Shr 12 cts vs 9 cts\n\nNet 4.1 mln vs 3.2 mln\n\nYear\n\nOper shr profit 1.26 dlrs vs loss 42 cts\n\nRevs 88.0 mln vs 71.5 mln"
 	note := "Year net includes a gain of 1.2 mln dlrs from the sale of a unit in Ohio, the company said."
 	got := strings.Join(foldedWords(table+"\n\n"+note), " ")
 	if !strings.HasPrefix(got, "shr 12 cts vs 9 cts net 4 1 mln") || !strings.HasSuffix(got, "from the sale of a unit in ohio the company said") {
 		t.Errorf("words of a table and its note = %q, want both", got)
 	}
-	header := "By Jane Smith\n\nJuly 16, 2018\n\nUpdated 10:43 AM\n\nShare\n\n" + note
-	if got := strings.Join(foldedWords(header), " "); strings.Contains(got, "2018") || strings.Contains(got, "jane") {
+	header := "By Jane Smith\n\nUpdated\n\n5:58 am PDT, Monday, July 16, 2018\n\nImage 1 of 7\n\nJul 15, 2018 2:37 PM\n\nClose\n\n" + note
+	if got := strings.Join(foldedWords(header), " "); strings.Contains(got, "2018") || strings.Contains(got, "image") {
 		t.Errorf("words of a page header and prose = %q, want the prose only", got)
 	}
 
@@ -112,7 +113,7 @@ func TestTableBesideProse(t *testing.T) {
 	if rel, score := relationOf(t, original, copied); rel != RelationCopy {
 		t.Errorf("report and its copy without the note: %q (%.2f), want copy", rel, score)
 	}
-	other := "Shr 55 cts vs 48 cts\n\nNet 17.6 mln vs 15.2 mln\n\nRevs 240.3 mln vs 199.8 mln\n\nYear\n\nShr 2.10 dlrs vs 1.77 dlrs\n\n" + note
+	other := "Shr 55 cts vs 48 cts\n\nNet 17.6 mln vs 15.2 mln\n\nYear\n\nOper shr profit 2.10 dlrs vs loss 17 cts\n\nRevs 240.3 mln vs 199.8 mln\n\n" + note
 	if rel, score := relationOf(t, original, other); rel.Clusters() {
 		t.Errorf("two companies' reports of one shape: %q (%.2f), want not the same story", rel, score)
 	}
