@@ -95,12 +95,6 @@ func (b *realBases) take() (*baseDoc, error) {
 	return nil, fmt.Errorf("%w (%d articles of at least %d words)", errBasesExhausted, len(b.docs), minRealWords)
 }
 
-// maxRealParagraph is the most sentences of a real base's paragraph. The
-// BBC corpus lost its paragraph breaks after the lede, so its articles are
-// two paragraphs; a news paragraph is one to three sentences, and trimmed
-// copies and partial reuse cut at paragraphs.
-const maxRealParagraph = 3
-
 // duplicate reports whether the windows hs share maxSeenShare of the
 // shorter side with one base handed out before.
 func (b *realBases) duplicate(hs []uint64) bool {
@@ -117,6 +111,12 @@ func (b *realBases) duplicate(hs []uint64) bool {
 	}
 	return false
 }
+
+// maxRealParagraph is the most sentences of a real base's paragraph. The
+// BBC corpus lost its paragraph breaks after the lede, so its articles are
+// two paragraphs; a news paragraph is one to three sentences, and trimmed
+// copies and partial reuse cut at paragraphs.
+const maxRealParagraph = 3
 
 // realArticle is a base article made of d's text, its long paragraphs
 // split.
