@@ -54,7 +54,7 @@ func newRealBases(corpora []*corpus, dir string, r *rand.Rand) (*realBases, erro
 	var docs []*baseDoc
 	add := func(c *corpus) {
 		for i := range c.docs {
-			if d := &c.docs[i]; countWords(d) >= minRealWords {
+			if d := &c.docs[i]; len(docWords(d)) >= minRealWords {
 				docs = append(docs, d)
 			}
 		}
@@ -146,16 +146,6 @@ func docWords(d *baseDoc) []string {
 		}
 	}
 	return words
-}
-
-func countWords(d *baseDoc) int {
-	n := 0
-	for _, p := range d.paras {
-		for _, s := range p {
-			n += len(strings.FieldsFunc(s, notWordRune))
-		}
-	}
-	return n
 }
 
 func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }

@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -31,7 +32,6 @@ import (
 const minProseWords = 8
 
 func markFurniture(t *Text) {
-	prose := false
 	for i := range t.Paragraphs {
 		p := &t.Paragraphs[i]
 		text := t.Clean[p.Start:p.End]
@@ -39,10 +39,7 @@ func markFurniture(t *Text) {
 			i+1 < len(t.Paragraphs) && isPhotoCredit(t.Clean[t.Paragraphs[i+1].Start:t.Paragraphs[i+1].End])
 	}
 	markTables(t)
-	for _, p := range t.Paragraphs {
-		prose = prose || !p.Furniture
-	}
-	if prose {
+	if slices.ContainsFunc(t.Paragraphs, func(p Paragraph) bool { return !p.Furniture }) {
 		return
 	}
 	for i := range t.Paragraphs {
