@@ -84,8 +84,8 @@ func (b *backfiller) add(ctx context.Context, it *item) error {
 	return b.flush(ctx)
 }
 
-// flush completes the batch before the buffered articles (see settle),
-// stores and matches them, and starts attaching them in the background.
+// flush stores the buffered articles, completes the batch before them (see
+// settle), matches them, and starts attaching them in the background.
 // A dry run completes each batch at once.
 func (b *backfiller) flush(ctx context.Context) error {
 	if b.consumed == 0 {
@@ -98,10 +98,15 @@ func (b *backfiller) flush(ctx context.Context) error {
 		close(f.done)
 		return b.complete(ctx, f)
 	}
+	// Storing changes no cluster: it overlaps the previous batch's attach.
+	sb, err := b.store(ctx, f)
+	if err != nil {
+		return err
+	}
 	if err := b.settle(ctx); err != nil {
 		return err
 	}
-	mb, err := b.storeAndMatch(ctx, f)
+	mb, err := b.match(ctx, f, sb)
 	if err != nil {
 		return err
 	}
@@ -231,13 +236,30 @@ func (m *maintainer) wait() {
 	}
 }
 
-// storeAndMatch runs the first half of a batch, retrying while the store
-// is unavailable: the store recognizes what a failed try already stored.
-func (b *backfiller) storeAndMatch(ctx context.Context, f *flight) (*dedup.MatchedBatch, error) {
+// store stores a batch's new articles, retrying while the store is
+// unavailable: the store recognizes what a failed try already stored.
+func (b *backfiller) store(ctx context.Context, f *flight) (*dedup.StoredBatch, error) {
+	var sb *dedup.StoredBatch
+	err := b.withRetry(ctx, f, func() error {
+		var err error
+		sb, err = b.svc.StoreBatch(ctx, f.batch)
+		return err
+	})
+	return sb, err
+}
+
+// match matches a stored batch. When the store was unavailable a retry
+// stores and matches the batch again: storing again finds the articles.
+func (b *backfiller) match(ctx context.Context, f *flight, sb *dedup.StoredBatch) (*dedup.MatchedBatch, error) {
 	var mb *dedup.MatchedBatch
 	err := b.withRetry(ctx, f, func() error {
 		var err error
-		mb, err = b.svc.StoreAndMatch(ctx, f.batch)
+		if sb != nil {
+			mb, err = b.svc.Match(ctx, sb)
+			sb = nil
+		} else {
+			mb, err = b.svc.StoreAndMatch(ctx, f.batch)
+		}
 		return err
 	})
 	return mb, err

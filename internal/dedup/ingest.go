@@ -46,7 +46,7 @@ type MatchedBatch struct {
 // candidates of many stories carry it), which Attach changes: to decide
 // as one-at-a-time ingest does, call it only once the previous batch's
 // Attach has returned. A bulk loader may read and fingerprint the next
-// batch meanwhile.
+// batch meanwhile, and store it (StoreBatch, then Match).
 func (s *Service) StoreAndMatch(ctx context.Context, ps []*Prepared) (*MatchedBatch, error) {
 	if len(ps) == 0 {
 		return &MatchedBatch{}, nil
@@ -55,7 +55,72 @@ func (s *Service) StoreAndMatch(ctx context.Context, ps []*Prepared) (*MatchedBa
 	if err != nil {
 		return nil, err
 	}
-	if err := s.matchBatch(ctx, batch); err != nil {
+	return s.matchStored(ctx, batch)
+}
+
+// StoredBatch is a batch that StoreBatch has stored, waiting for Match.
+type StoredBatch struct {
+	batch []*pending
+	found map[int][]Candidate // by place in batch: the new articles' candidates
+}
+
+// StoreBatch stores the new articles of a batch, as StoreAndMatch does
+// first, and looks up their candidates, and nothing else: it changes no
+// cluster and no article stored before, and candidates depend on neither,
+// so a bulk loader may call it while the previous batch's Attach runs.
+// Match then does the rest of StoreAndMatch.
+func (s *Service) StoreBatch(ctx context.Context, ps []*Prepared) (*StoredBatch, error) {
+	if len(ps) == 0 {
+		return &StoredBatch{}, nil
+	}
+	batch, err := s.insertNew(ctx, ps)
+	if err != nil {
+		return nil, err
+	}
+	var idx []int
+	for i, b := range batch {
+		if b.created {
+			idx = append(idx, i)
+		}
+	}
+	found, err := s.listCandidates(ctx, batch, idx)
+	if err != nil {
+		return nil, err
+	}
+	return &StoredBatch{batch: batch, found: found}, nil
+}
+
+// Match finishes StoreAndMatch for a batch that StoreBatch stored: it
+// replaces the stored articles that the batch revises (read afresh: an
+// Attach may have changed them since), then matches the batch. Call it
+// only once the previous batch's Attach has returned.
+func (s *Service) Match(ctx context.Context, sb *StoredBatch) (*MatchedBatch, error) {
+	found := sb.found
+	for _, b := range sb.batch {
+		if b.created {
+			continue
+		}
+		got, err := s.store.GetArticle(ctx, b.article.ID)
+		if err != nil {
+			return nil, fmt.Errorf("get article: %w", err)
+		}
+		b.article, b.match = got, !got.Matched
+		if err := s.maybeReplace(ctx, b); err != nil {
+			return nil, err
+		}
+		if b.updated {
+			found = nil // a replaced article has new keys: look up again
+		}
+	}
+	if err := s.matchBatch(ctx, sb.batch, found); err != nil {
+		return nil, err
+	}
+	return &MatchedBatch{batch: sb.batch}, nil
+}
+
+// matchStored matches a stored batch.
+func (s *Service) matchStored(ctx context.Context, batch []*pending) (*MatchedBatch, error) {
+	if err := s.matchBatch(ctx, batch, nil); err != nil {
 		return nil, err
 	}
 	return &MatchedBatch{batch: batch}, nil
@@ -75,6 +140,23 @@ func (s *Service) Attach(ctx context.Context, mb *MatchedBatch, withClusters boo
 }
 
 func (s *Service) insert(ctx context.Context, ps []*Prepared) ([]*pending, error) {
+	batch, err := s.insertNew(ctx, ps)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range batch {
+		if !b.created {
+			if err := s.maybeReplace(ctx, b); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return batch, nil
+}
+
+// insertNew stores the new articles of a batch; the others' pending
+// carries the article as stored.
+func (s *Service) insertNew(ctx context.Context, ps []*Prepared) ([]*pending, error) {
 	news := make([]NewArticle, len(ps))
 	for i, p := range ps {
 		news[i] = NewArticle{Article: p.article, Fingerprint: p.fp}
@@ -85,13 +167,7 @@ func (s *Service) insert(ctx context.Context, ps []*Prepared) ([]*pending, error
 	}
 	batch := make([]*pending, len(ps))
 	for i, r := range res {
-		b := &pending{p: ps[i], article: r.Article, created: r.Created, match: r.Created || !r.Article.Matched}
-		if !r.Created {
-			if err := s.maybeReplace(ctx, b); err != nil {
-				return nil, err
-			}
-		}
-		batch[i] = b
+		batch[i] = &pending{p: ps[i], article: r.Article, created: r.Created, match: r.Created || !r.Article.Matched}
 	}
 	return batch, nil
 }
@@ -164,33 +240,77 @@ func (s *Service) replace(ctx context.Context, id int64, p *Prepared) error {
 	})
 }
 
+// listCandidates looks up the candidates of the given articles of a batch,
+// by place in the batch, leaving out the batch-mates stored after each
+// and anything stored after the batch.
+func (s *Service) listCandidates(ctx context.Context, batch []*pending, idx []int) (map[int][]Candidate, error) {
+	if len(idx) == 0 {
+		return nil, nil
+	}
+	// The ids stored after each article: a store leaves them out of its
+	// candidates (before cutting its posting lists, as one-at-a-time
+	// ingest would find them). Articles stored after the batch are left
+	// out too: a bulk loader may have stored the next batch already (see
+	// StoreBatch).
+	after, before := laterIDs(batch), beforeOf(batch)
+	queries := make([]CandidateQuery, len(idx))
+	for q, i := range idx {
+		b := batch[i]
+		queries[q] = s.query(b.article.ID, b.p.fp, before)
+		queries[q].Later = after[i]
+	}
+	res, err := s.store.ListCandidates(ctx, queries)
+	if err != nil {
+		return nil, fmt.Errorf("list candidates: %w", err)
+	}
+	found := make(map[int][]Candidate, len(idx))
+	for q, i := range idx {
+		found[i] = res[q]
+	}
+	return found, nil
+}
+
+// beforeOf returns the id that every article of a batch comes before.
+func beforeOf(batch []*pending) int64 {
+	before := int64(0)
+	for _, b := range batch {
+		before = max(before, b.article.ID+1)
+	}
+	return before
+}
+
 // matchBatch finds and verifies the candidates of every article to match,
-// leaving out batch-mates that come after it.
-func (s *Service) matchBatch(ctx context.Context, batch []*pending) error {
+// leaving out batch-mates that come after it. found holds candidates
+// already looked up (see StoreBatch), by place in the batch.
+func (s *Service) matchBatch(ctx context.Context, batch []*pending, found map[int][]Candidate) error {
 	later := map[int64]int{}
 	for i, b := range batch {
 		later[b.article.ID] = i
 	}
-	// The ids stored after each article: a store leaves them out of its
-	// candidates (before cutting its posting lists, as one-at-a-time
-	// ingest would find them), and so do composite checks.
-	after := laterIDs(batch)
-	var queries []CandidateQuery
-	var idx []int
+	var idx, missing []int
 	for i, b := range batch {
-		if b.match {
-			q := s.query(b.article.ID, b.p.fp, 0)
-			q.Later = after[i]
-			queries = append(queries, q)
-			idx = append(idx, i)
+		if !b.match {
+			continue
+		}
+		idx = append(idx, i)
+		if _, ok := found[i]; !ok {
+			missing = append(missing, i)
 		}
 	}
-	if len(queries) == 0 {
+	if len(idx) == 0 {
 		return nil
 	}
-	res, err := s.store.ListCandidates(ctx, queries)
+	more, err := s.listCandidates(ctx, batch, missing)
 	if err != nil {
-		return fmt.Errorf("list candidates: %w", err)
+		return err
+	}
+	res := make([][]Candidate, len(idx))
+	for q, i := range idx {
+		if cs, ok := found[i]; ok {
+			res[q] = cs
+		} else {
+			res[q] = more[i]
+		}
 	}
 	// Candidates are read once for the whole batch: batch-mates share many.
 	keep := make([][]Candidate, len(idx))
@@ -211,7 +331,7 @@ func (s *Service) matchBatch(ctx context.Context, batch []*pending) error {
 	// Verification is pure CPU and each article's is independent: spread
 	// it over the cores. Recurring furniture is found in batch order, so
 	// that a batch-mate is compared without its furniture as it would be
-	// once stored. Resolving composites reads the store; it stays in order.
+	// once stored.
 	parallel(len(idx), func(q int) {
 		b := batch[idx[q]]
 		b.cands = measureLoaded(b.p.prof, keep[q], loaded)
@@ -239,14 +359,14 @@ func (s *Service) matchBatch(ctx context.Context, batch []*pending) error {
 			return fmt.Errorf("update features: %w", err)
 		}
 	}
-	for _, i := range idx {
+	// Composite checks leave out what the candidates left out.
+	after, before := laterIDs(batch), beforeOf(batch)
+	checks := make([]compositeCheck, len(idx))
+	for q, i := range idx {
 		b := batch[i]
-		self := dated{b.article.ID, b.article.PublishedAt}
-		if err := s.resolveComposites(ctx, self, after[i], b.p.prof, b.cands, th); err != nil {
-			return err
-		}
+		checks[q] = compositeCheck{self: dated{b.article.ID, b.article.PublishedAt}, before: before, later: after[i], p: b.p.prof, cands: b.cands}
 	}
-	return nil
+	return s.resolveComposites(ctx, checks, th)
 }
 
 // laterIDs returns for each article of a batch the range of ids stored

@@ -162,30 +162,108 @@ func sortCandidates(cs []candidate) {
 // Only texts published before the composite count as its sources: a later
 // follow-up that quoted it explains its passages too, but it is a
 // derivative of it, not a source.
-func (s *Service) resolveComposites(ctx context.Context, self dated, later IDRange, p *profile, cands []candidate, th Thresholds) error {
-	for i := range cands {
-		c := &cands[i]
-		if c.relation != RelationCopy && c.relation != RelationRewrite {
-			continue
-		}
-		composite := isComposite(c.m.covA.any, p, c.prof, sources(cands, i, self), th)
-		if !composite {
-			var err error
-			if composite, err = s.storedComposite(ctx, self.id, later, c, p, th); err != nil {
-				return err
+//
+// Each check decides from its own candidates and the store alone, so the
+// checks of a batch run together: the stored candidates' own candidates
+// are read in one query and their fingerprints in another.
+func (s *Service) resolveComposites(ctx context.Context, checks []compositeCheck, th Thresholds) error {
+	need := make([][]storedCheck, len(checks))
+	parallel(len(checks), func(k int) {
+		ch := &checks[k]
+		for i := range ch.cands {
+			c := &ch.cands[i]
+			if c.relation != RelationCopy && c.relation != RelationRewrite {
+				continue
 			}
-			c.composite = composite
+			if isComposite(c.m.covA.any, ch.p, c.prof, sources(ch.cands, i, ch.self), th) {
+				c.relation = RelationPartial
+				continue
+			}
+			if _, _, enough := newMaterial(c.m.covB.any, th); enough {
+				q := s.query(c.stored.ArticleID, fingerprintProfile(c.prof), ch.before)
+				q.Later = ch.later
+				need[k] = append(need[k], storedCheck{check: k, cand: i, query: q})
+			}
 		}
-		if composite {
-			c.relation = RelationPartial
+	})
+	if err := s.storedComposites(ctx, checks, slices.Concat(need...), th); err != nil {
+		return err
+	}
+	for k := range checks {
+		ch := &checks[k]
+		for i := range ch.cands {
+			c := &ch.cands[i]
+			c.lateSource = c.relation == RelationPartial && !c.composite && ch.self.before(datedOf(c.stored)) &&
+				c.m.covB.nAny >= minSharedWords
 		}
+		sortCandidates(ch.cands)
 	}
-	for i := range cands {
-		c := &cands[i]
-		c.lateSource = c.relation == RelationPartial && !c.composite && self.before(datedOf(c.stored)) &&
-			c.m.covB.nAny >= minSharedWords
+	return nil
+}
+
+// compositeCheck is one article's verified candidates, for
+// resolveComposites: the article (p, stored as self), and what its checks
+// leave out: the ids stored after it in its batch (later), and from before
+// on (0 for none).
+type compositeCheck struct {
+	self   dated
+	before int64
+	later  IDRange
+	p      *profile
+	cands  []candidate
+}
+
+// storedCheck is a stored candidate (cands[cand] of checks[check]) to be
+// checked as a composite against its own candidates, found by query.
+type storedCheck struct {
+	check, cand int
+	query       CandidateQuery
+}
+
+// storedComposites checks whether each stored candidate of pending is a
+// composite of its article's story and another stored one, and if so
+// marks it composite and its link partial.
+func (s *Service) storedComposites(ctx context.Context, checks []compositeCheck, pending []storedCheck, th Thresholds) error {
+	if len(pending) == 0 {
+		return nil
 	}
-	sortCandidates(cands)
+	queries := make([]CandidateQuery, len(pending))
+	for j, pc := range pending {
+		queries[j] = pc.query
+	}
+	res, err := s.store.ListCandidates(ctx, queries)
+	if err != nil {
+		return fmt.Errorf("list candidates: %w", err)
+	}
+	ids := make([][]int64, len(pending))
+	var all []int64
+	for j, pc := range pending {
+		self := checks[pc.check].self.id
+		for _, r := range res[j] {
+			if r.ArticleID != self {
+				ids[j] = append(ids[j], r.ArticleID)
+			}
+		}
+		slices.Sort(ids[j])
+		all = append(all, ids[j]...)
+	}
+	loaded, err := s.loadProfiles(ctx, sortedIDs(all))
+	if err != nil {
+		return err
+	}
+	parallel(len(pending), func(j int) {
+		ch := &checks[pending[j].check]
+		c := &ch.cands[pending[j].cand]
+		var profs []*profile
+		for _, id := range ids[j] {
+			if sp, ok := loaded[id]; ok && datedOf(sp.stored).before(datedOf(c.stored)) {
+				profs = append(profs, sp.prof)
+			}
+		}
+		if isComposite(c.m.covB.any, c.prof, ch.p, profs, th) {
+			c.composite, c.relation = true, RelationPartial
+		}
+	})
 	return nil
 }
 
@@ -224,47 +302,6 @@ func sources(cands []candidate, skip int, y dated) []*profile {
 		}
 	}
 	return out
-}
-
-// storedComposite checks whether stored candidate c is a composite of the
-// new article p's story and another stored one, leaving out the articles
-// stored after p in its batch (later).
-func (s *Service) storedComposite(ctx context.Context, self int64, later IDRange, c *candidate, p *profile, th Thresholds) (bool, error) {
-	if _, _, enough := newMaterial(c.m.covB.any, th); !enough {
-		return false, nil
-	}
-	yfp := fingerprintProfile(c.prof)
-	q := s.query(c.stored.ArticleID, yfp, 0)
-	q.Later = later
-	res, err := s.store.ListCandidates(ctx, []CandidateQuery{q})
-	if err != nil {
-		return false, fmt.Errorf("list candidates: %w", err)
-	}
-	var ids []int64
-	for _, r := range res[0] {
-		if r.ArticleID != self {
-			ids = append(ids, r.ArticleID)
-		}
-	}
-	if len(ids) == 0 {
-		return false, nil
-	}
-	stored, err := s.store.ListFingerprints(ctx, ids)
-	if err != nil {
-		return false, fmt.Errorf("list fingerprints: %w", err)
-	}
-	var profs []*profile
-	for _, st := range stored {
-		if !datedOf(st).before(datedOf(c.stored)) {
-			continue
-		}
-		q, err := profileOf(&st.Fingerprint)
-		if err != nil {
-			return false, fmt.Errorf("article %d: %w", st.ArticleID, err)
-		}
-		profs = append(profs, q)
-	}
-	return isComposite(c.m.covB.any, c.prof, p, profs, th), nil
 }
 
 // isComposite reports whether the new material of y (its long runs that

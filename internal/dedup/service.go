@@ -217,7 +217,7 @@ func (s *Service) matchesOf(ctx context.Context, self int64, fp *Fingerprint, p 
 	if err != nil {
 		return nil, err
 	}
-	if err := s.resolveComposites(ctx, dated{id: self}, IDRange{}, p, cands, th); err != nil {
+	if err := s.resolveComposites(ctx, []compositeCheck{{self: dated{id: self}, p: p, cands: cands}}, th); err != nil {
 		return nil, err
 	}
 	return cands, nil
