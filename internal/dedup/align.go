@@ -121,7 +121,7 @@ func alignedChain(a, b *profile) []anchor {
 	var anchors []anchor
 	collect := func(t *posTable, hs []uint64, touching []bool, at func(i int32) int32, bAt func(j int) int32) {
 		for j, h := range hs {
-			if touching != nil && touching[j] {
+			if touching != nil && touching[j] || !t.mayHold(h) {
 				continue
 			}
 			s := t.slot(h)

@@ -188,6 +188,11 @@ type posIndex struct {
 // bits pick the slot.
 type posTable struct {
 	mask   uint64
+	// filter has the bit (h>>32)&fmask set for every hash h in the table:
+	// most hashes looked up are not there, and one bit tells most of them
+	// without a probe.
+	filter []uint64
+	fmask  uint64
 	hashes []uint64 // by slot
 	head   []int32  // by slot: first position holding the slot's hash, +1; 0 for an empty slot
 	next   []int32  // by position: next position with the same hash, or -1
@@ -199,13 +204,23 @@ func newPosTable(hs []uint64) posTable {
 		size <<= 1
 	}
 	t := posTable{mask: uint64(size - 1), hashes: make([]uint64, size), head: make([]int32, size), next: make([]int32, len(hs))}
+	bits := max(64, 8*size) // 16 bits or more per hash
+	t.filter, t.fmask = make([]uint64, bits/64), uint64(bits-1)
 	for i := len(hs) - 1; i >= 0; i-- {
+		b := (hs[i] >> 32) & t.fmask
+		t.filter[b/64] |= 1 << (b % 64)
 		s := t.slot(hs[i])
 		t.hashes[s] = hs[i]
 		t.next[i] = t.head[s] - 1
 		t.head[s] = int32(i) + 1
 	}
 	return t
+}
+
+// mayHold reports whether the table may hold h; false means it does not.
+func (t *posTable) mayHold(h uint64) bool {
+	b := (h >> 32) & t.fmask
+	return t.filter[b/64]&(1<<(b%64)) != 0
 }
 
 // slot returns the slot that holds h, or the empty slot where h would go.
@@ -307,6 +322,9 @@ func match(a, b *profile) (inB, inA coverage) {
 	t := &idx.shingles
 	state := make([]uint8, len(t.head))
 	for j, h := range b.shingles {
+		if !t.mayHold(h) {
+			continue
+		}
 		s := t.slot(h)
 		if t.head[s] == 0 {
 			continue
@@ -347,7 +365,7 @@ func match(a, b *profile) (inB, inA coverage) {
 	t = &idx.grams
 	state = make([]uint8, len(t.head))
 	for j, h := range b.grams {
-		if b.touching.grams != nil && b.touching.grams[j] {
+		if b.touching.grams != nil && b.touching.grams[j] || !t.mayHold(h) {
 			continue
 		}
 		s := t.slot(h)
