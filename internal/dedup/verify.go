@@ -320,7 +320,9 @@ func match(a, b *profile) (inB, inA coverage) {
 		inside // the hash has a position wholly in a's furniture
 	)
 	t := &idx.shingles
-	state := make([]uint8, len(t.head))
+	buf := states.Get().(*[]uint8)
+	defer states.Put(buf)
+	state := zeroed(buf, len(t.head))
 	for j, h := range b.shingles {
 		if !t.mayHold(h) {
 			continue
@@ -363,7 +365,7 @@ func match(a, b *profile) (inB, inA coverage) {
 	copy(inB.any, inB.exact)
 	copy(inA.any, inA.exact)
 	t = &idx.grams
-	state = make([]uint8, len(t.head))
+	state = zeroed(buf, len(t.head))
 	for j, h := range b.grams {
 		if b.touching.grams != nil && b.touching.grams[j] || !t.mayHold(h) {
 			continue
@@ -390,6 +392,22 @@ func match(a, b *profile) (inB, inA coverage) {
 	inB.count()
 	inA.count()
 	return inB, inA
+}
+
+// states holds match's per-slot state tables for reuse: match runs for
+// every candidate, and allocating them each time kept the garbage
+// collector busy.
+var states = sync.Pool{New: func() any { return new([]uint8) }}
+
+// zeroed returns (*buf)[:n] all zero, growing *buf if needed.
+func zeroed(buf *[]uint8, n int) []uint8 {
+	if cap(*buf) < n {
+		*buf = make([]uint8, n)
+	} else {
+		*buf = (*buf)[:n]
+		clear(*buf)
+	}
+	return *buf
 }
 
 // markNew marks [from, to) in b, making b (of length n) first if it is nil.
