@@ -47,7 +47,8 @@ func shingleHashes(toks []uint32, k int) []uint64 {
 }
 
 // skeletonGrams returns the hash of every run of m consecutive stopwords,
-// with the token index of the run's first and last stopword.
+// with the token index of the run's first and last stopword. first and
+// last share their storage: they are read, never changed.
 func skeletonGrams(toks []uint32, m int) (grams []uint64, first, last []int32) {
 	stops := 0
 	for _, t := range toks {
@@ -65,15 +66,16 @@ func skeletonGrams(toks []uint32, m int) (grams []uint64, first, last []int32) {
 		}
 	}
 	n := stops - m + 1
-	grams, first, last = make([]uint64, n), make([]int32, n), make([]int32, n)
+	grams = make([]uint64, n)
 	for j := range n {
 		h := uint64(m) << 32
 		for _, p := range pos[j : j+m] {
 			h = mix64(h ^ uint64(toks[p]))
 		}
-		grams[j], first[j], last[j] = h, pos[j], pos[j+m-1]
+		grams[j] = h
 	}
-	return grams, first, last
+	// The j-th run starts at the j-th stopword and ends at the (j+m-1)-th.
+	return grams, pos[:n:n], pos[m-1:]
 }
 
 // encodeFeatures packs a profile as the opaque Fingerprint.Features: a

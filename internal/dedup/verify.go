@@ -283,7 +283,8 @@ func (c coverage) matched() int  { return c.nAny - c.ignored }
 func (c coverage) verbatim() int { return c.nExact - c.ignoredExact }
 
 func newCoverage(n int) coverage {
-	return coverage{exact: make([]bool, n), any: make([]bool, n)}
+	b := make([]bool, 2*n)
+	return coverage{exact: b[:n:n], any: b[n:]}
 }
 
 func (c *coverage) count() {
@@ -681,6 +682,26 @@ func novel(covered, skip []bool) []bool {
 	return out
 }
 
+// novelWords counts the words novel(covered, skip) marks, without marking
+// them.
+func novelWords(covered, skip []bool) int {
+	total, n := 0, 0
+	for i := 0; i <= len(covered); i++ {
+		if i < len(covered) && skip != nil && skip[i] {
+			continue
+		}
+		if i < len(covered) && !covered[i] {
+			n++
+			continue
+		}
+		if n >= minGap {
+			total += n
+		}
+		n = 0
+	}
+	return total
+}
+
 func count(b []bool) int {
 	n := 0
 	for _, x := range b {
@@ -694,7 +715,7 @@ func count(b []bool) int {
 // explained is the share of a text that the other one accounts for: all
 // but its unmatched runs of minGap words or more.
 func explained(c coverage) float64 {
-	return 1 - frac(count(novel(c.any, c.skip)), c.words())
+	return 1 - frac(novelWords(c.any, c.skip), c.words())
 }
 
 // side describes one text of a pair as matched in the other.
