@@ -187,7 +187,7 @@ type posIndex struct {
 // occurs at in a sequence. The hashes are already well mixed, so their low
 // bits pick the slot.
 type posTable struct {
-	mask   uint64
+	mask uint64
 	// filter has the bit (h>>32)&fmask set for every hash h in the table:
 	// most hashes looked up are not there, and one bit tells most of them
 	// without a probe.
