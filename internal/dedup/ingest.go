@@ -55,7 +55,10 @@ func (s *Service) StoreAndMatch(ctx context.Context, ps []*Prepared) (*MatchedBa
 	if err != nil {
 		return nil, err
 	}
-	return s.matchStored(ctx, batch)
+	if err := s.matchBatch(ctx, batch, nil); err != nil {
+		return nil, err
+	}
+	return &MatchedBatch{batch: batch}, nil
 }
 
 // StoredBatch is a batch that StoreBatch has stored, waiting for Match.
@@ -116,14 +119,6 @@ func (s *Service) Match(ctx context.Context, sb *StoredBatch) (*MatchedBatch, er
 		return nil, err
 	}
 	return &MatchedBatch{batch: sb.batch}, nil
-}
-
-// matchStored matches a stored batch.
-func (s *Service) matchStored(ctx context.Context, batch []*pending) (*MatchedBatch, error) {
-	if err := s.matchBatch(ctx, batch, nil); err != nil {
-		return nil, err
-	}
-	return &MatchedBatch{batch: batch}, nil
 }
 
 // Attach is the second half of IngestPrepared: it records the links and
