@@ -371,6 +371,10 @@ func (b *backfiller) stop(msg string) {
 		msg = msgDryRun
 	}
 	b.stats.log(b.logger, msg, b.svc == nil, b.rejects.Counts())
+	if b.svc != nil {
+		cs := b.svc.ProfileCacheStats()
+		b.logger.Debug("profile cache", "hits", cs.Hits, "misses", cs.Misses)
+	}
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

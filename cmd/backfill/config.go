@@ -47,6 +47,9 @@ type Config struct {
 	// MaintainEvery is how many records pass between two runs of the
 	// store's maintenance (Postgres: VACUUM ANALYZE); 0 means never.
 	MaintainEvery int
+	// ProfileCacheMB bounds the decoded candidate profiles kept between
+	// batches, in MiB; 0 keeps none.
+	ProfileCacheMB int
 }
 
 // parseConfig parses args (without the program name) into a Config, with
@@ -85,6 +88,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	e.Level(&c.LogLevel, "log-level", "DEDUP_LOG_LEVEL", slog.LevelInfo, "log `level`: debug, info, warn or error")
 	e.String(&c.LogFormat, "log-format", "DEDUP_LOG_FORMAT", "text", "log `format`: text or json")
 	e.Int(&c.MaintainEvery, "maintain-every", "DEDUP_BACKFILL_MAINTAIN_EVERY", 100000, "refresh the store's statistics and visibility map (Postgres: VACUUM ANALYZE) every this many `records` and at the end; 0: never")
+	e.Int(&c.ProfileCacheMB, "profile-cache", "DEDUP_PROFILE_CACHE_MB", 256, "`MiB` of decoded candidate profiles kept between batches, so that an article that is a candidate of many is decoded about once; 0: none")
 	e.String(&c.CPUProfile, "cpuprofile", "DEDUP_BACKFILL_CPUPROFILE", "", "write a CPU profile of the run to `file` (for go tool pprof)")
 	if err := e.Err(); err != nil {
 		return nil, err
@@ -118,6 +122,8 @@ func (c *Config) validate() error {
 		return fmt.Errorf("-workers must be positive, not %d", c.Workers)
 	case c.MaintainEvery < 0:
 		return fmt.Errorf("-maintain-every must not be negative, not %d", c.MaintainEvery)
+	case c.ProfileCacheMB < 0 || c.ProfileCacheMB > 1<<20:
+		return fmt.Errorf("-profile-cache must be in [0, 1048576] MiB, not %d", c.ProfileCacheMB)
 	case c.MaxRecordBytes < 1:
 		return fmt.Errorf("-max-record must be positive, not %d", c.MaxRecordBytes)
 	case c.Progress <= 0:

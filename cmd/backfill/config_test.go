@@ -27,7 +27,7 @@ func TestParseConfig(t *testing.T) {
 				return cmp.Diff(&Config{
 					Inputs: []string{"in.jsonl"}, DataDir: "./data", Migrate: true, BatchSize: 200,
 					Workers: runtime.GOMAXPROCS(0), MaxRecordBytes: 2 << 20, Progress: 10 * time.Second, MaintainEvery: 100000,
-					LogFormat: "text",
+					LogFormat: "text", ProfileCacheMB: 256,
 				}, c)
 			},
 		},
@@ -37,10 +37,11 @@ func TestParseConfig(t *testing.T) {
 			env: map[string]string{
 				"DATABASE_URL": "postgres://db/x", "DEDUP_BACKFILL_BATCH_SIZE": "50", "DEDUP_BACKFILL_WORKERS": "3",
 				"DEDUP_BACKFILL_CSV_COLUMNS": "body=text, external_id = guid", "DEDUP_BACKFILL_PROGRESS": "1m",
+				"DEDUP_PROFILE_CACHE_MB": "0",
 			},
 			check: func(c *Config) string {
-				return cmp.Diff([]any{"postgres://db/x", 50, 3, map[string]string{"body": "text", "external_id": "guid"}, time.Minute, []string{"a", "b"}},
-					[]any{c.DatabaseURL, c.BatchSize, c.Workers, c.Columns, c.Progress, c.Inputs})
+				return cmp.Diff([]any{"postgres://db/x", 50, 3, map[string]string{"body": "text", "external_id": "guid"}, time.Minute, []string{"a", "b"}, 0},
+					[]any{c.DatabaseURL, c.BatchSize, c.Workers, c.Columns, c.Progress, c.Inputs, c.ProfileCacheMB})
 			},
 		},
 		{
@@ -54,6 +55,7 @@ func TestParseConfig(t *testing.T) {
 		{name: "no input", args: nil, wantErr: "INPUT"},
 		{name: "bad batch size", args: []string{"-batch-size", "0", "x"}, wantErr: "-batch-size"},
 		{name: "bad workers", args: []string{"-workers", "0", "x"}, wantErr: "-workers"},
+		{name: "bad profile cache", args: []string{"-profile-cache", "-5", "x"}, wantErr: "-profile-cache"},
 		{name: "bad format", args: []string{"-format", "xml", "x"}, wantErr: "-format"},
 		{name: "bad columns", args: []string{"-csv-columns", "body", "x"}, wantErr: "field=column"},
 		{name: "stdin twice", args: []string{"-", "-"}, wantErr: "stdin"},

@@ -53,7 +53,7 @@ func backfill(ctx context.Context, cfg *Config, st database, stdin io.Reader, st
 		}),
 	}
 	if st != nil {
-		b.svc = dedup.NewService(st, dedup.Options{})
+		b.svc = dedup.NewService(st, dedup.Options{ProfileCacheBytes: dedup.ProfileCacheMiB(cfg.ProfileCacheMB)})
 		b.maint = maintainer{st: st, every: int64(cfg.MaintainEvery), logger: logger}
 		if res.name != "" {
 			b.cps = st

@@ -30,6 +30,9 @@ type Config struct {
 	LogLevel      slog.Level
 	LogFormat     string
 	Migrate       bool
+	// ProfileCacheMB bounds the decoded candidate profiles kept between
+	// requests, in MiB; 0 keeps none.
+	ProfileCacheMB int
 	// TrustedProxies are CIDR prefixes, normalized from the flag's
 	// comma-separated prefixes or addresses.
 	TrustedProxies []string
@@ -89,6 +92,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	e.Level(&c.LogLevel, "log-level", "DEDUP_LOG_LEVEL", slog.LevelInfo, "log `level`: debug, info, warn or error")
 	e.String(&c.LogFormat, "log-format", "DEDUP_LOG_FORMAT", "text", "log `format`: text or json")
 	e.Bool(&c.Migrate, "migrate", "DEDUP_MIGRATE", true, "apply pending migrations at start; when false, refuse to start on an outdated schema")
+	e.Int(&c.ProfileCacheMB, "profile-cache", "DEDUP_PROFILE_CACHE_MB", 64, "`MiB` of decoded candidate profiles kept between requests, so that an article that is a candidate of many is decoded about once; 0: none")
 	e.String(&proxies, "trusted-proxies", "DEDUP_TRUSTED_PROXIES", "", "comma-separated `CIDRs` of reverse proxies whose X-Forwarded-For is trusted")
 	hook.define(e, c)
 	if err := e.Err(); err != nil {
@@ -129,6 +133,9 @@ func (c *Config) finish(tokenFile, proxies string) error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("-log-format must be text or json, not %q", c.LogFormat)
+	}
+	if c.ProfileCacheMB < 0 || c.ProfileCacheMB > 1<<20 {
+		return fmt.Errorf("-profile-cache must be in [0, 1048576] MiB, not %d", c.ProfileCacheMB)
 	}
 	c.TrustedProxies, err = parseProxies(proxies)
 	return err

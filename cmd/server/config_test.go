@@ -75,6 +75,8 @@ func TestParseConfig(t *testing.T) {
 			func(c *Config) bool {
 				return cmp.Equal(c.TrustedProxies, []string{"10.0.0.0/8", "192.168.1.7/32", "::1/128"})
 			}, cmdServe},
+		{"profile cache", nil, map[string]string{"DEDUP_PROFILE_CACHE_MB": "0"},
+			func(c *Config) bool { return c.ProfileCacheMB == 0 }, cmdServe},
 		{"migrate command", []string{"migrate", "-log-level", "warn"}, nil,
 			func(c *Config) bool { return c.LogLevel == slog.LevelWarn }, cmdMigrate},
 	}
@@ -114,6 +116,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"token twice", []string{"-api-token", "a", "-api-token-file", tokenFile}, nil, "not both"},
 		{"missing token file", []string{"-api-token-file", "/nonexistent/token"}, nil, "read API token"},
 		{"bad proxy", []string{"-trusted-proxies", "10.0.0.0/33"}, nil, "-trusted-proxies"},
+		{"negative profile cache", []string{"-profile-cache", "-1"}, nil, "-profile-cache must be in"},
 		{"unknown flag", []string{"-port", "80"}, nil, "-port"},
 		{"unknown command", []string{"serve"}, nil, `unexpected argument "serve"`},
 	}
@@ -137,7 +140,8 @@ func TestParseConfigHelp(t *testing.T) {
 		t.Fatalf("error = %v, want flag.ErrHelp", err)
 	}
 	for _, env := range []string{"DEDUP_ADDR", "DATABASE_URL", "DEDUP_DATA_DIR", "DEDUP_MAX_BODY_BYTES", "DEDUP_MAX_BATCH_BYTES",
-		"DEDUP_API_TOKEN", "DEDUP_API_TOKEN_FILE", "DEDUP_LOG_LEVEL", "DEDUP_LOG_FORMAT", "DEDUP_MIGRATE", "DEDUP_TRUSTED_PROXIES"} {
+		"DEDUP_API_TOKEN", "DEDUP_API_TOKEN_FILE", "DEDUP_LOG_LEVEL", "DEDUP_LOG_FORMAT", "DEDUP_MIGRATE", "DEDUP_TRUSTED_PROXIES",
+		"DEDUP_PROFILE_CACHE_MB"} {
 		if !strings.Contains(out.String(), "(env "+env+")") {
 			t.Errorf("-h does not mention %s:\n%s", env, out.String())
 		}

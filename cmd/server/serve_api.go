@@ -17,7 +17,10 @@ func serveAPI(ctx context.Context, cfg *Config, st database, logger *slog.Logger
 	metrics := httpapi.NewMetrics()
 	// Events are written only when someone receives them: the outbox has
 	// one row per event and subscriber.
-	svc := dedup.NewService(st, dedup.Options{Observer: metrics, EmitEvents: len(cfg.Subscribers) > 0})
+	svc := dedup.NewService(st, dedup.Options{
+		Observer: metrics, EmitEvents: len(cfg.Subscribers) > 0, ProfileCacheBytes: dedup.ProfileCacheMiB(cfg.ProfileCacheMB),
+	})
+	metrics.WatchProfileCache(svc.ProfileCacheStats)
 	ob := &outbox{st: st}
 	worker, err := newWorker(cfg, ob, logger)
 	if err != nil {

@@ -114,7 +114,7 @@ func (s *Service) evictPartials(ctx context.Context, tx ClusterTx, clusterOf map
 	if err != nil || len(fps) == 0 {
 		return nil, err
 	}
-	cp, err := profileOf(&fps[0].Fingerprint)
+	cp, err := s.profileOf(fps[0].ArticleID, &fps[0].Fingerprint)
 	if err != nil {
 		return nil, err
 	}
@@ -232,11 +232,11 @@ func (s *Service) verifiesCanonicals(ctx context.Context, tx ClusterTx, at attac
 	if err != nil || len(fps) != 2 {
 		return false, err
 	}
-	p0, err := profileOf(&fps[0].Fingerprint)
+	p0, err := s.profileOf(fps[0].ArticleID, &fps[0].Fingerprint)
 	if err != nil {
 		return false, err
 	}
-	p1, err := profileOf(&fps[1].Fingerprint)
+	p1, err := s.profileOf(fps[1].ArticleID, &fps[1].Fingerprint)
 	if err != nil {
 		return false, err
 	}
@@ -278,7 +278,7 @@ func (s *Service) verifiesAgainst(ctx context.Context, tx ClusterTx, at attachme
 	if err != nil || len(fps) == 0 {
 		return false, err
 	}
-	q, err := profileOf(&fps[0].Fingerprint)
+	q, err := s.profileOf(fps[0].ArticleID, &fps[0].Fingerprint)
 	if err != nil {
 		return false, fmt.Errorf("article %d: %w", id, err)
 	}

@@ -27,7 +27,7 @@ func (s *Service) Compare(ctx context.Context, a, b int64) (*Comparison, error) 
 	}
 	runs := map[int64][]tokenRun{}
 	for _, f := range fps {
-		p, err := profileOf(&f.Fingerprint)
+		p, err := s.profileOf(f.ArticleID, &f.Fingerprint)
 		if err != nil {
 			return nil, fmt.Errorf("article %d: %w", f.ArticleID, err)
 		}

@@ -32,6 +32,19 @@ func profileOf(fp *Fingerprint) (*profile, error) {
 	return decodeFeatures(fp.Features)
 }
 
+// profileOf returns the profile of stored article id, from the cache when
+// it holds one decoded from the same features.
+func (s *Service) profileOf(id int64, fp *Fingerprint) (*profile, error) {
+	if p := s.profiles.get(id, fp.Features); p != nil {
+		return p, nil
+	}
+	p, err := decodeFeatures(fp.Features)
+	if err == nil {
+		s.profiles.put(id, fp.Features, p)
+	}
+	return p, err
+}
+
 // findCandidates returns the verified candidates of one article,
 // strongest first, and records the recurring furniture it finds in p.
 // before > 0 limits them to articles stored before that id.
@@ -85,7 +98,7 @@ func (s *Service) loadProfiles(ctx context.Context, ids []int64) (map[int64]stor
 	profs := make([]*profile, len(stored))
 	errs := make([]error, len(stored))
 	parallel(len(stored), func(i int) {
-		profs[i], errs[i] = profileOf(&stored[i].Fingerprint)
+		profs[i], errs[i] = s.profileOf(stored[i].ArticleID, &stored[i].Fingerprint)
 	})
 	for i, st := range stored {
 		if errs[i] != nil {
@@ -509,7 +522,7 @@ func (s *Service) unmergeComposite(ctx context.Context, tx ClusterTx, clusterOf 
 	}
 	profs := map[int64]*profile{}
 	for _, f := range fps {
-		if profs[f.ArticleID], err = profileOf(&f.Fingerprint); err != nil {
+		if profs[f.ArticleID], err = s.profileOf(f.ArticleID, &f.Fingerprint); err != nil {
 			return nil, err
 		}
 	}

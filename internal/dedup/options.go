@@ -33,6 +33,11 @@ type Options struct {
 	// Copies of a story share dozens of keys, so a story republished
 	// hundreds of times is still found through its newest copies.
 	MaxPostings int
+	// ProfileCacheBytes bounds the memory of the decoded candidate profiles
+	// kept between queries (default 64 MiB; negative: keep none). A stored
+	// article is a candidate of many later ones; with the cache it is
+	// decoded about once, not once per query.
+	ProfileCacheBytes int64
 	// EmitEvents writes cluster events to the outbox.
 	EmitEvents bool
 	// Observer, when set, is told about every matching query.
@@ -46,12 +51,24 @@ type Observer interface {
 	ObserveQuery(candidates, verified int)
 }
 
+// ProfileCacheMiB returns the ProfileCacheBytes of a budget of mb MiB,
+// where 0 means none (as a command-line setting reads), not the default.
+func ProfileCacheMiB(mb int) int64 {
+	if mb <= 0 {
+		return -1
+	}
+	return int64(mb) << 20
+}
+
 func (o Options) withDefaults() Options {
 	if o.MaxCandidates == 0 {
 		o.MaxCandidates = 50
 	}
 	if o.MaxPostings == 0 {
 		o.MaxPostings = 64
+	}
+	if o.ProfileCacheBytes == 0 {
+		o.ProfileCacheBytes = 64 << 20
 	}
 	o.Thresholds = o.Thresholds.withDefaults()
 	return o

@@ -12,14 +12,16 @@ import (
 // Service fingerprints articles, finds and verifies their matches through a
 // Store, and keeps story clusters up to date.
 type Service struct {
-	store Store
-	opts  Options
-	now   func() time.Time
+	store    Store
+	opts     Options
+	now      func() time.Time
+	profiles *profileCache
 }
 
 // NewService returns a Service over st. Zero fields of opts take their defaults.
 func NewService(st Store, opts Options) *Service {
-	return &Service{store: st, opts: opts.withDefaults(), now: func() time.Time { return time.Now().UTC() }}
+	opts = opts.withDefaults()
+	return &Service{store: st, opts: opts, now: func() time.Time { return time.Now().UTC() }, profiles: newProfileCache(opts.ProfileCacheBytes)}
 }
 
 // Options returns the options in force, defaults filled in.
@@ -185,7 +187,7 @@ func (s *Service) ListMatches(ctx context.Context, id int64, th Thresholds) ([]M
 	if len(fps) == 0 {
 		return nil, fmt.Errorf("article %d: %w", id, ErrNotFound)
 	}
-	p, err := profileOf(&fps[0].Fingerprint)
+	p, err := s.profileOf(fps[0].ArticleID, &fps[0].Fingerprint)
 	if err != nil {
 		return nil, err
 	}

@@ -76,6 +76,20 @@ func (m *Metrics) ObserveQuery(candidates, verified int) {
 	m.verifications.WithLabelValues("fail").Add(float64(candidates - verified))
 }
 
+// WatchProfileCache exports the counts of stats (the service's profile
+// cache) as newsdedup_profile_cache_lookups_total by result, read at
+// each scrape. Call it once.
+func (m *Metrics) WatchProfileCache(stats func() dedup.ProfileCacheStats) {
+	const name, help = "newsdedup_profile_cache_lookups_total",
+		"Lookups of stored candidate profiles by result (hit: served decoded from the cache; miss: decoded)."
+	m.registry.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help, ConstLabels: prometheus.Labels{"result": "hit"}},
+			func() float64 { return float64(stats().Hits) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help, ConstLabels: prometheus.Labels{"result": "miss"}},
+			func() float64 { return float64(stats().Misses) }),
+	)
+}
+
 func (m *Metrics) observeRequest(route, method string, status int, d time.Duration) {
 	m.requestDuration.WithLabelValues(route, method, strconv.Itoa(status)).Observe(d.Seconds())
 }

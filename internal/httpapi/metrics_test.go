@@ -16,6 +16,7 @@ func TestMetrics(t *testing.T) {
 	s := newTestServer(t, svc, Config{})
 	s.do(t, jsonRequest(http.MethodPost, "/v1/articles", validArticle))
 	s.metrics.ObserveQuery(10, 4)
+	s.metrics.WatchProfileCache(func() dedup.ProfileCacheStats { return dedup.ProfileCacheStats{Hits: 7, Misses: 3} })
 
 	rec := s.do(t, jsonRequest(http.MethodGet, "/metrics", ""))
 	if rec.Code != http.StatusOK {
@@ -30,6 +31,8 @@ func TestMetrics(t *testing.T) {
 		`newsdedup_candidates_per_query_sum 10`,
 		`newsdedup_verifications_total{outcome="pass"} 4`,
 		`newsdedup_verifications_total{outcome="fail"} 6`,
+		`newsdedup_profile_cache_lookups_total{result="hit"} 7`,
+		`newsdedup_profile_cache_lookups_total{result="miss"} 3`,
 		`go_goroutines`,
 	} {
 		if !strings.Contains(body, want) {
