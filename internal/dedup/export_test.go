@@ -21,3 +21,13 @@ func VerifyStored(q *Fingerprint, stored []*Fingerprint) int {
 	}
 	return linked
 }
+
+// DecodeStored decodes a stored fingerprint's profile, as loading a
+// candidate does without the cache, and returns its token count.
+func DecodeStored(f *Fingerprint) int {
+	p, err := profileOf(f)
+	if err != nil {
+		panic(err)
+	}
+	return len(p.toks)
+}

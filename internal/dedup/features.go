@@ -36,6 +36,18 @@ func shingleHashes(toks []uint32, k int) []uint64 {
 	}
 	n := max(len(toks)-k+1, 1)
 	out := make([]uint64, n)
+	if k == 4 && len(toks) >= 4 {
+		// The same hashes, unrolled: decoding a stored profile spends
+		// much of its time here.
+		for i := range out {
+			w := toks[i : i+4 : i+4]
+			h := mix64(4 ^ uint64(w[0]&^stopBit))
+			h = mix64(h ^ uint64(w[1]&^stopBit))
+			h = mix64(h ^ uint64(w[2]&^stopBit))
+			out[i] = mix64(h ^ uint64(w[3]&^stopBit))
+		}
+		return out
+	}
 	for i := range out {
 		h := uint64(k)
 		for _, t := range toks[i:min(i+k, len(toks))] {
@@ -50,21 +62,22 @@ func shingleHashes(toks []uint32, k int) []uint64 {
 // with the token index of the run's first and last stopword. first and
 // last share their storage: they are read, never changed.
 func skeletonGrams(toks []uint32, m int) (grams []uint64, first, last []int32) {
+	// Stopwords and content words alternate unpredictably: count and
+	// collect them without branching on which a token is.
 	stops := 0
 	for _, t := range toks {
-		if t&stopBit != 0 {
-			stops++
-		}
+		stops += int(t >> stopShift)
 	}
 	if stops < m {
 		return nil, nil, nil
 	}
-	pos := make([]int32, 0, stops)
+	pos := make([]int32, stops+1) // one slot over, written and dropped
+	j := 0
 	for i, t := range toks {
-		if t&stopBit != 0 {
-			pos = append(pos, int32(i))
-		}
+		pos[j] = int32(i)
+		j += int(t >> stopShift)
 	}
+	pos = pos[:stops:stops]
 	n := stops - m + 1
 	grams = make([]uint64, n)
 	for j := range n {

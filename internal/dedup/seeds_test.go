@@ -133,6 +133,22 @@ func BenchmarkVerify(b *testing.B) {
 	b.ReportMetric(float64(linked)/float64(b.N), "links/op")
 }
 
+// BenchmarkDecode measures decoding the stored profiles of the BBC corpus,
+// what loading a candidate costs when the profile cache does not hold it.
+func BenchmarkDecode(b *testing.B) {
+	texts, _ := bbcTexts(b)
+	fps := make([]*dedup.Fingerprint, len(texts))
+	for i, t := range texts {
+		_, fps[i] = dedup.Analyze(t, dedup.FormatText)
+	}
+	b.ResetTimer()
+	toks := 0
+	for i := 0; i < b.N; i++ {
+		toks += dedup.DecodeStored(fps[i%len(fps)])
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(toks), "ns/token")
+}
+
 // BenchmarkAnalyze measures normalize+fingerprint throughput on the BBC
 // corpus: b.SetBytes makes go test report MB/s, and articles/s is reported
 // as a metric.

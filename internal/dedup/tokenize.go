@@ -14,7 +14,12 @@ type token struct {
 	figure     bool   // the word has a digit: an amount, a date, a score
 }
 
-const stopBit = 1 << 31
+// stopBit is the stopword flag of a token hash; t >> stopShift is 1 for a
+// stopword and 0 for a content word.
+const (
+	stopShift = 31
+	stopBit   = 1 << stopShift
+)
 
 func (t token) stop() bool { return t.hash&stopBit != 0 }
 
