@@ -32,6 +32,7 @@ func TestParseConfigDefaults(t *testing.T) {
 		LogLevel:         slog.LevelInfo,
 		LogFormat:        "text",
 		Migrate:          true,
+		ProfileCacheMB:   64,
 		HookMaxBodyBytes: 1 << 20,
 		Webhook: WebhookConfig{
 			PollInterval: 5 * time.Second,
