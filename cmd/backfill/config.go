@@ -88,7 +88,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	e.Level(&c.LogLevel, "log-level", "DEDUP_LOG_LEVEL", slog.LevelInfo, "log `level`: debug, info, warn or error")
 	e.String(&c.LogFormat, "log-format", "DEDUP_LOG_FORMAT", "text", "log `format`: text or json")
 	e.Int(&c.MaintainEvery, "maintain-every", "DEDUP_BACKFILL_MAINTAIN_EVERY", 100000, "refresh the store's statistics and visibility map (Postgres: VACUUM ANALYZE) every this many `records` and at the end; 0: never")
-	e.Int(&c.ProfileCacheMB, "profile-cache", "DEDUP_PROFILE_CACHE_MB", 256, "`MiB` of decoded candidate profiles kept between batches, so that an article that is a candidate of many is decoded about once; 0: none")
+	e.Int(&c.ProfileCacheMB, "profile-cache", "DEDUP_PROFILE_CACHE_MB", 0, "`MiB` of decoded candidate profiles kept between batches (saves CPU on small archives only: docs/BENCHMARKS.md); 0: none")
 	e.String(&c.CPUProfile, "cpuprofile", "DEDUP_BACKFILL_CPUPROFILE", "", "write a CPU profile of the run to `file` (for go tool pprof)")
 	if err := e.Err(); err != nil {
 		return nil, err

@@ -27,7 +27,7 @@ func TestParseConfig(t *testing.T) {
 				return cmp.Diff(&Config{
 					Inputs: []string{"in.jsonl"}, DataDir: "./data", Migrate: true, BatchSize: 200,
 					Workers: runtime.GOMAXPROCS(0), MaxRecordBytes: 2 << 20, Progress: 10 * time.Second, MaintainEvery: 100000,
-					LogFormat: "text", ProfileCacheMB: 256,
+					LogFormat: "text",
 				}, c)
 			},
 		},
@@ -37,10 +37,10 @@ func TestParseConfig(t *testing.T) {
 			env: map[string]string{
 				"DATABASE_URL": "postgres://db/x", "DEDUP_BACKFILL_BATCH_SIZE": "50", "DEDUP_BACKFILL_WORKERS": "3",
 				"DEDUP_BACKFILL_CSV_COLUMNS": "body=text, external_id = guid", "DEDUP_BACKFILL_PROGRESS": "1m",
-				"DEDUP_PROFILE_CACHE_MB": "0",
+				"DEDUP_PROFILE_CACHE_MB": "32",
 			},
 			check: func(c *Config) string {
-				return cmp.Diff([]any{"postgres://db/x", 50, 3, map[string]string{"body": "text", "external_id": "guid"}, time.Minute, []string{"a", "b"}, 0},
+				return cmp.Diff([]any{"postgres://db/x", 50, 3, map[string]string{"body": "text", "external_id": "guid"}, time.Minute, []string{"a", "b"}, 32},
 					[]any{c.DatabaseURL, c.BatchSize, c.Workers, c.Columns, c.Progress, c.Inputs, c.ProfileCacheMB})
 			},
 		},
