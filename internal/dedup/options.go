@@ -34,9 +34,9 @@ type Options struct {
 	// hundreds of times is still found through its newest copies.
 	MaxPostings int
 	// ProfileCacheBytes bounds the memory of the decoded candidate profiles
-	// kept between queries (default 64 MiB; negative: keep none). A stored
-	// article is a candidate of many later ones; with the cache it is
-	// decoded about once, not once per query.
+	// kept between queries (default 64 MiB; negative: keep none), so that
+	// a stored article that comes up again as a candidate while it is held
+	// is not decoded again.
 	ProfileCacheBytes int64
 	// EmitEvents writes cluster events to the outbox.
 	EmitEvents bool

@@ -10,8 +10,9 @@ import (
 // profileCache keeps the decoded profiles of stored articles between
 // queries. A stored article is a candidate of many later ones (each of
 // them loads up to MaxCandidates), and decoding rebuilds every shingle and
-// gram hash of its text: without the cache, most of a bulk load's decoding
-// is of profiles it decoded a moment before.
+// gram hash of its text. The cache saves that when the same articles come
+// up again while it still holds them: often in a small store, seldom when
+// candidates spread over millions (docs/BENCHMARKS.md).
 //
 // An entry is used only for the very features it was decoded from, compared
 // byte for byte with the stored ones on every lookup, so an article whose
@@ -125,13 +126,11 @@ func (c *profileCache) addLocked(id int64, e cachedProfile) {
 // after they are built) but not its index or its identity, so that setting
 // the clone's furniture leaves p as it is.
 func (p *profile) clone() *profile {
-	q := &profile{
+	return &profile{
 		toks: p.toks, shingles: p.shingles, grams: p.grams, first: p.first, last: p.last,
 		figures: p.figures, names: p.names,
-		recurring: p.recurring, furniture: p.furniture, inside: p.inside,
+		recurring: p.recurring, furniture: p.furniture, touching: p.touching, inside: p.inside,
 	}
-	q.touching = p.touching
-	return q
 }
 
 // size is about how many bytes p's slices hold, with the map entry and the

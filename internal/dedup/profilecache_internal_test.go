@@ -1,7 +1,6 @@
 package dedup
 
 import (
-	"fmt"
 	"reflect"
 	"sync"
 	"testing"
@@ -9,10 +8,10 @@ import (
 
 // cacheTestProfile returns the profile of a short text of our own, with
 // runs of furniture when furnished, and its encoded features.
-func cacheTestProfile(t *testing.T, i int, furnished bool) (*profile, []byte) {
+func cacheTestProfile(t *testing.T, furnished bool) (*profile, []byte) {
 	t.Helper()
-	text := fmt.Sprintf("Story %d: the council of the town voted on %d March to close the old bridge "+
-		"for repairs, and the mayor said it would open again in the spring of the next year.", i, i%28+1)
+	const text = "Story 1: the council of the town voted on 2 March to close the old bridge " +
+		"for repairs, and the mayor said it would open again in the spring of the next year."
 	norm := Normalize(text, FormatText)
 	p := profileOfTokens(norm.Clean, tokenize(norm))
 	if furnished {
@@ -29,7 +28,7 @@ func decodedFields(p *profile) []any {
 
 func TestProfileCacheReturnsWhatDecodingWould(t *testing.T) {
 	c := newProfileCache(1 << 20)
-	_, features := cacheTestProfile(t, 1, true)
+	_, features := cacheTestProfile(t, true)
 	decoded, err := decodeFeatures(features)
 	if err != nil {
 		t.Fatal(err)
@@ -58,9 +57,9 @@ func TestProfileCacheReturnsWhatDecodingWould(t *testing.T) {
 // a revision) are a miss, and the new decode replaces the entry.
 func TestProfileCacheMissesChangedFeatures(t *testing.T) {
 	c := newProfileCache(1 << 20)
-	bare, before := cacheTestProfile(t, 1, false)
+	bare, before := cacheTestProfile(t, false)
 	c.put(7, before, bare)
-	furnished, after := cacheTestProfile(t, 1, true)
+	furnished, after := cacheTestProfile(t, true)
 	if got := c.get(7, after); got != nil {
 		t.Fatal("profile of the old features returned for new ones")
 	}
@@ -81,7 +80,7 @@ func TestProfileCacheMissesChangedFeatures(t *testing.T) {
 // the cache returned, do not reach the cached entry.
 func TestProfileCacheIsolatesCallers(t *testing.T) {
 	c := newProfileCache(1 << 20)
-	p, features := cacheTestProfile(t, 1, true)
+	p, features := cacheTestProfile(t, true)
 	want := decodedFields(p.clone())
 	c.put(7, features, p)
 	p.setRecurring(nil)
@@ -93,7 +92,7 @@ func TestProfileCacheIsolatesCallers(t *testing.T) {
 }
 
 func TestProfileCacheStaysWithinBudget(t *testing.T) {
-	p, features := cacheTestProfile(t, 1, true)
+	p, features := cacheTestProfile(t, true)
 	entry := int64(len(features)) + p.size()
 	budget := 40 * entry
 	c := newProfileCache(budget)
@@ -127,7 +126,7 @@ func TestProfileCacheStaysWithinBudget(t *testing.T) {
 func TestProfileCacheOff(t *testing.T) {
 	for _, budget := range []int64{0, -1} {
 		c := newProfileCache(budget)
-		p, features := cacheTestProfile(t, 1, false)
+		p, features := cacheTestProfile(t, false)
 		c.put(7, features, p)
 		if c.get(7, features) != nil {
 			t.Errorf("budget %d: a cache that is off returned a profile", budget)
@@ -140,7 +139,7 @@ func TestProfileCacheOff(t *testing.T) {
 
 // For the race detector: lookups and puts from many goroutines.
 func TestProfileCacheConcurrent(t *testing.T) {
-	p, features := cacheTestProfile(t, 1, true)
+	p, features := cacheTestProfile(t, true)
 	c := newProfileCache(20 * (int64(len(features)) + p.size()))
 	var wg sync.WaitGroup
 	for g := range 8 {

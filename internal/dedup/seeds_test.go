@@ -113,16 +113,22 @@ func bbcTexts(b *testing.B) ([]string, int) {
 	return texts, total
 }
 
-// BenchmarkVerify measures candidate verification: one BBC article against
-// the next verifyFanout articles of the corpus (same-section neighbours, as
-// candidates mostly are), each stored profile decoded afresh as in a batch.
-func BenchmarkVerify(b *testing.B) {
-	const verifyFanout = 50
+// bbcFingerprints fingerprints every article of the BBC corpus.
+func bbcFingerprints(b *testing.B) []*dedup.Fingerprint {
 	texts, _ := bbcTexts(b)
 	fps := make([]*dedup.Fingerprint, len(texts))
 	for i, t := range texts {
 		_, fps[i] = dedup.Analyze(t, dedup.FormatText)
 	}
+	return fps
+}
+
+// BenchmarkVerify measures candidate verification: one BBC article against
+// the next verifyFanout articles of the corpus (same-section neighbours, as
+// candidates mostly are), each stored profile decoded afresh as in a batch.
+func BenchmarkVerify(b *testing.B) {
+	const verifyFanout = 50
+	fps := bbcFingerprints(b)
 	b.ResetTimer()
 	linked := 0
 	for i := 0; i < b.N; i++ {
@@ -136,11 +142,7 @@ func BenchmarkVerify(b *testing.B) {
 // BenchmarkDecode measures decoding the stored profiles of the BBC corpus,
 // what loading a candidate costs when the profile cache does not hold it.
 func BenchmarkDecode(b *testing.B) {
-	texts, _ := bbcTexts(b)
-	fps := make([]*dedup.Fingerprint, len(texts))
-	for i, t := range texts {
-		_, fps[i] = dedup.Analyze(t, dedup.FormatText)
-	}
+	fps := bbcFingerprints(b)
 	b.ResetTimer()
 	toks := 0
 	for i := 0; i < b.N; i++ {
