@@ -33,6 +33,9 @@ type Config struct {
 	// ProfileCacheMB bounds the decoded candidate profiles kept between
 	// requests, in MiB; 0 keeps none.
 	ProfileCacheMB int
+	// DebugAddr is where the runtime profiles are served (see
+	// debugHandler); empty serves none.
+	DebugAddr string
 	// TrustedProxies are CIDR prefixes, normalized from the flag's
 	// comma-separated prefixes or addresses.
 	TrustedProxies []string
@@ -93,6 +96,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	e.String(&c.LogFormat, "log-format", "DEDUP_LOG_FORMAT", "text", "log `format`: text or json")
 	e.Bool(&c.Migrate, "migrate", "DEDUP_MIGRATE", true, "apply pending migrations at start; when false, refuse to start on an outdated schema")
 	e.Int(&c.ProfileCacheMB, "profile-cache", "DEDUP_PROFILE_CACHE_MB", 64, "`MiB` of decoded candidate profiles kept between requests, so that an article that comes up again as a candidate is not decoded again; 0: none")
+	e.String(&c.DebugAddr, "debug-addr", "DEDUP_DEBUG_ADDR", "", "`address` to serve the runtime profiles (net/http/pprof) on, apart from the API; keep it on loopback; empty: none")
 	e.String(&proxies, "trusted-proxies", "DEDUP_TRUSTED_PROXIES", "", "comma-separated `CIDRs` of reverse proxies whose X-Forwarded-For is trusted")
 	hook.define(e, c)
 	if err := e.Err(); err != nil {
@@ -124,6 +128,15 @@ func (c *Config) finish(tokenFile, proxies string) error {
 	}
 	if c.DatabaseURL == "" && c.DataDir == "" {
 		return errors.New("set -database-url (DATABASE_URL) or -data-dir (DEDUP_DATA_DIR)")
+	}
+	if c.DebugAddr != "" {
+		_, port, err := net.SplitHostPort(c.DebugAddr)
+		if err != nil {
+			return fmt.Errorf("-debug-addr %q: %w", c.DebugAddr, err)
+		}
+		if c.DebugAddr == c.Addr && port != "0" {
+			return fmt.Errorf("-debug-addr must differ from -addr (%s): the profiles are not for API clients", c.Addr)
+		}
 	}
 	if c.MaxBodyBytes <= 0 {
 		return fmt.Errorf("-max-body must be positive, not %d", c.MaxBodyBytes)
@@ -194,6 +207,7 @@ func (c *Config) LogValue() slog.Value {
 		slog.String("log_level", c.LogLevel.String()),
 		slog.String("log_format", c.LogFormat),
 		slog.Bool("migrate", c.Migrate),
+		slog.String("debug_addr", c.DebugAddr),
 		slog.String("trusted_proxies", strings.Join(c.TrustedProxies, ",")),
 		slog.String("hook_secrets", redactKeys(c.HookKeys)),
 		slog.Int64("hook_max_body_bytes", c.HookMaxBodyBytes),

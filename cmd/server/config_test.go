@@ -78,6 +78,8 @@ func TestParseConfig(t *testing.T) {
 			}, cmdServe},
 		{"profile cache", nil, map[string]string{"DEDUP_PROFILE_CACHE_MB": "0"},
 			func(c *Config) bool { return c.ProfileCacheMB == 0 }, cmdServe},
+		{"debug address", nil, map[string]string{"DEDUP_DEBUG_ADDR": "127.0.0.1:6060"},
+			func(c *Config) bool { return c.DebugAddr == "127.0.0.1:6060" }, cmdServe},
 		{"migrate command", []string{"migrate", "-log-level", "warn"}, nil,
 			func(c *Config) bool { return c.LogLevel == slog.LevelWarn }, cmdMigrate},
 	}
@@ -117,6 +119,8 @@ func TestParseConfigErrors(t *testing.T) {
 		{"token twice", []string{"-api-token", "a", "-api-token-file", tokenFile}, nil, "not both"},
 		{"missing token file", []string{"-api-token-file", "/nonexistent/token"}, nil, "read API token"},
 		{"bad proxy", []string{"-trusted-proxies", "10.0.0.0/33"}, nil, "-trusted-proxies"},
+		{"bad debug addr", []string{"-debug-addr", "6060"}, nil, "-debug-addr"},
+		{"debug addr is the API's", []string{"-debug-addr", "127.0.0.1:8080"}, nil, "-debug-addr must differ"},
 		{"negative profile cache", []string{"-profile-cache", "-1"}, nil, "-profile-cache must be in"},
 		{"unknown flag", []string{"-port", "80"}, nil, "-port"},
 		{"unknown command", []string{"serve"}, nil, `unexpected argument "serve"`},
@@ -142,7 +146,7 @@ func TestParseConfigHelp(t *testing.T) {
 	}
 	for _, env := range []string{"DEDUP_ADDR", "DATABASE_URL", "DEDUP_DATA_DIR", "DEDUP_MAX_BODY_BYTES", "DEDUP_MAX_BATCH_BYTES",
 		"DEDUP_API_TOKEN", "DEDUP_API_TOKEN_FILE", "DEDUP_LOG_LEVEL", "DEDUP_LOG_FORMAT", "DEDUP_MIGRATE", "DEDUP_TRUSTED_PROXIES",
-		"DEDUP_PROFILE_CACHE_MB"} {
+		"DEDUP_PROFILE_CACHE_MB", "DEDUP_DEBUG_ADDR"} {
 		if !strings.Contains(out.String(), "(env "+env+")") {
 			t.Errorf("-h does not mention %s:\n%s", env, out.String())
 		}

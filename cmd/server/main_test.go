@@ -49,20 +49,27 @@ func (b *syncBuffer) String() string {
 // address; it fails if done yields first.
 func waitListening(t *testing.T, logs *syncBuffer, done <-chan error) string {
 	t.Helper()
+	return waitLogAddr(t, logs, done, "listening")
+}
+
+// waitLogAddr waits for a JSON log line with message msg and returns its
+// addr; it fails if done yields first.
+func waitLogAddr(t *testing.T, logs *syncBuffer, done <-chan error, msg string) string {
+	t.Helper()
 	deadline := time.After(30 * time.Second)
 	for {
 		sc := bufio.NewScanner(strings.NewReader(logs.String()))
 		for sc.Scan() {
 			var line struct{ Msg, Addr string }
-			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "listening" {
+			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == msg {
 				return line.Addr
 			}
 		}
 		select {
 		case err := <-done:
-			t.Fatalf("server stopped before listening: %v\nlogs:\n%s", err, logs)
+			t.Fatalf("server stopped before logging %q: %v\nlogs:\n%s", msg, err, logs)
 		case <-deadline:
-			t.Fatalf("server did not listen within 30s; logs:\n%s", logs)
+			t.Fatalf("server did not log %q within 30s; logs:\n%s", msg, logs)
 		case <-time.After(10 * time.Millisecond):
 		}
 	}

@@ -43,6 +43,11 @@ func serveAPI(ctx context.Context, cfg *Config, st database, logger *slog.Logger
 		HookMaxBodyBytes:  cfg.HookMaxBodyBytes,
 		Events:            ob,
 	})
+	stopDebug, err := startDebug(cfg.DebugAddr, logger)
+	if err != nil {
+		return err
+	}
+	defer stopDebug()
 	stopWorker := startWorker(ctx, worker)
 	defer stopWorker()
 	return serve(ctx, cfg.Addr, handler, logger)
