@@ -80,7 +80,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 	var benchmarks, prefixes, simShingles, sizes, timeout, budget, duration, limit, maxDocs, window, rate, batch, workers string
 	str := func(p *string, name, key, def, doc string) { fs.StringVar(p, name, env(key, def), flagDoc(key, doc)) }
 	str(&c.Out, "out", "DEDUP_BENCH_OUT", filepath.Join(os.TempDir(), "newsdedup-bench"), "`directory` for results, predictions and caches")
-	str(&c.PGURL, "pg-url", "DEDUP_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres", "Postgres `URL` whose user may create databases; pg_trgm and scale each use a fresh one")
+	str(&c.PGURL, "pg-url", "DEDUP_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", "Postgres `URL` whose user may create databases; pg_trgm and scale each use a fresh one (the default skips TLS: on loopback it would be measured with the service)")
 	str(&timeout, "timeout", "DEDUP_BENCH_TIMEOUT", "2h", "bound on each child run and each scale phase")
 	str(&benchmarks, "benchmarks", "DEDUP_BENCH_BENCHMARKS", defaultBenchmarks, "comma-separated benchmark `folders` (docs.jsonl, pairs.tsv)")
 	str(&c.Systems, "systems", "DEDUP_BENCH_SYSTEMS", systemNames(), "comma-separated `systems` to run")
