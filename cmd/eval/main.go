@@ -6,7 +6,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -20,5 +19,3 @@ func main() {
 		os.Exit(1)
 	}
 }
-
-var _ io.Writer

@@ -62,7 +62,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		ids[res.Article.ID] = d.ID
 	}
 	elapsed := time.Since(start)
-	if err := writePredictions(ctx, *out, svc, st, ids); err != nil {
+	if err := writePredictions(ctx, *out, svc, st, ids, stdout); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "ingested %d docs (%d rejected) in %s: %.0f docs/s\n", len(docs), rejected, elapsed.Round(time.Millisecond), float64(len(docs))/elapsed.Seconds())
@@ -98,7 +98,7 @@ func readDocs(path string) ([]doc, error) {
 
 // writePredictions writes every ingested article's cluster and every link,
 // and prints the cluster-size distribution.
-func writePredictions(ctx context.Context, dir string, svc *dedup.Service, st *memstore.Store, ids map[int64]string) error {
+func writePredictions(ctx context.Context, dir string, svc *dedup.Service, st *memstore.Store, ids map[int64]string, stdout io.Writer) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -138,14 +138,12 @@ func writePredictions(ctx context.Context, dir string, svc *dedup.Service, st *m
 			}
 		}
 	}
-	printSizes(sizes)
-	if err := cw.Flush(); err != nil {
-		return err
-	}
-	return lw.Flush()
+	printSizes(stdout, sizes)
+	// Flushed before closed: arguments are evaluated left to right.
+	return errors.Join(cw.Flush(), lw.Flush(), cf.Close(), lf.Close())
 }
 
-func printSizes(sizes map[int64]int) {
+func printSizes(w io.Writer, sizes map[int64]int) {
 	hist := map[int]int{}
 	for _, n := range sizes {
 		hist[n]++
@@ -155,9 +153,9 @@ func printSizes(sizes map[int64]int) {
 		ks = append(ks, k)
 	}
 	slices.Sort(ks)
-	fmt.Print("cluster sizes:")
+	fmt.Fprint(w, "cluster sizes:")
 	for _, k := range ks {
-		fmt.Printf(" %d:%d", k, hist[k])
+		fmt.Fprintf(w, " %d:%d", k, hist[k])
 	}
-	fmt.Println()
+	fmt.Fprintln(w)
 }
