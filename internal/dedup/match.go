@@ -370,10 +370,12 @@ func unionExplains(rest []bool, remainder int, coveredByX []bool, y, x *profile,
 	explained := make([]bool, len(y.toks))
 	byX := count(coveredByX)
 	for _, z := range others {
-		if sameStory(x, z, th) {
+		yInZ, zInY := match(y, z)
+		// A text that matches none of the new material adds nothing
+		// either way: the dearer questions are not asked of it.
+		if countBoth(yInZ.any, rest) == 0 || sameStory(x, z, th) {
 			continue
 		}
-		yInZ, zInY := match(y, z)
 		if 2*countBoth(yInZ.any, coveredByX) >= byX && versionOf(z, y, zInY, th) {
 			continue
 		}
@@ -442,17 +444,30 @@ func twoVersions(y, a, b *profile, th Thresholds) bool {
 // most of what it matches.
 func secondStory(rest []bool, remainder int, y, x *profile, others []*profile, th Thresholds) bool {
 	covers := make([][]bool, len(others))
-	best, bestN := -1, 0
+	shared := make([]int, len(others))
+	order := make([]int, len(others))
 	for j, z := range others {
 		covers[j] = cover(y, z).any
-		if rel, _ := classify(compare(x, z), th); rel != "" {
-			continue
+		shared[j] = countBoth(covers[j], rest)
+		order[j] = j
+	}
+	// The second story is the text unrelated to x that matches the most
+	// of rest (the first of equals). Texts are tried from the most
+	// matched down, so that only those that could be it are compared
+	// with x: comparing x with every candidate made this the dearest
+	// step of a long article's match.
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(shared[b], shared[a]) })
+	best, bestN := -1, 0
+	for _, j := range order {
+		if shared[j] < minSecondStory || frac(shared[j], remainder) < 0.5 {
+			return false // nor can any text after it
 		}
-		if n := countBoth(covers[j], rest); n > bestN {
-			best, bestN = j, n
+		if !related(x, others[j], th) {
+			best, bestN = j, shared[j]
+			break
 		}
 	}
-	if best < 0 || bestN < minSecondStory || frac(bestN, remainder) < 0.5 {
+	if best < 0 {
 		return false
 	}
 	own := make([]bool, len(rest))
@@ -466,6 +481,13 @@ func secondStory(rest []bool, remainder int, y, x *profile, others []*profile, t
 	}
 	return true
 }
+
+// related reports whether x and z are linked by any relation.
+func related(x, z *profile, th Thresholds) bool {
+	return relationEnough(x, z, th, linked) != ""
+}
+
+func linked(rel Relation) bool { return rel != "" }
 
 // minSecondStory is the fewest words of a second story in a text that
 // another accounts for nearly whole. Page furniture that the normalizer
@@ -486,8 +508,7 @@ func countBoth(a, b []bool) int {
 }
 
 func sameStory(x, z *profile, th Thresholds) bool {
-	rel, _ := classify(compare(x, z), th)
-	return rel.Clusters()
+	return relationEnough(x, z, th, Relation.Clusters).Clusters()
 }
 
 // unmergeComposite revisits the same-story links of a stored article found

@@ -197,3 +197,38 @@ func TestAlignedChain(t *testing.T) {
 		t.Errorf("chain = %v, want it to start at (0, 0) and go on", chain)
 	}
 }
+
+// TestRelationEnoughAgreesWithClassify holds relationEnough, which skips
+// the alignment when the matched words decide, to classify(compare()) on
+// every pair of the test texts, both ways round.
+func TestRelationEnoughAgreesWithClassify(t *testing.T) {
+	texts := map[string]string{
+		"story": join(story...), "rewritten": join(rewritten...), "respun": join(respun...),
+		"other": join(other...), "follow-up": join(followUp...), "trimmed": join(story[:3]...),
+		"respun trimmed": join(respun[:3]...), "respun with market": join(append(slices.Clone(respun), market...)...),
+	}
+	th := Thresholds{}.withDefaults()
+	aligned := 0
+	for na, a := range texts {
+		for nb, b := range texts {
+			if na == nb {
+				continue
+			}
+			pa, pb := profiles(a, b)
+			m := compare(pa, pb)
+			want, _ := classify(m, th)
+			if matched, _ := classifyMatched(m, th); matched != want {
+				aligned++ // only alignment gives this pair its relation
+			}
+			if got := relationEnough(pa, pb, th, linked); (got != "") != (want != "") {
+				t.Errorf("%s / %s: linked %q, classify says %q", na, nb, got, want)
+			}
+			if got := relationEnough(pa, pb, th, Relation.Clusters); got.Clusters() != want.Clusters() {
+				t.Errorf("%s / %s: same story %q, classify says %q", na, nb, got, want)
+			}
+		}
+	}
+	if aligned == 0 {
+		t.Error("no pair needed the alignment: the test cannot tell a skipped one")
+	}
+}

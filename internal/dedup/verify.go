@@ -484,10 +484,7 @@ type measure struct {
 func compare(a, b *profile) measure {
 	covA, covB := match(a, b)
 	m := measure{covA: covA, covB: covB}
-	// Alignment fills only stretches that hold an unmatched run of
-	// minFillRun words: a pair without one (a copy) is not aligned.
-	if min(covA.nAny, covB.nAny) >= minAlignWords &&
-		(longestUnmatched(covA.any) >= minFillRun || longestUnmatched(covB.any) >= minFillRun) {
+	if alignable(covA, covB) {
 		fA, fB := covA.clone(), covB.clone()
 		if fillAligned(a, b, &fA, &fB) {
 			m.aligned = &measure{covA: fA, covB: fB}
@@ -495,6 +492,32 @@ func compare(a, b *profile) measure {
 	}
 	m.leaveOut(a, b)
 	return m
+}
+
+// alignable reports whether a pair matched as covA and covB is aligned:
+// alignment fills only stretches that hold an unmatched run of minFillRun
+// words, so a pair without one (a copy) is not.
+func alignable(covA, covB coverage) bool {
+	return min(covA.nAny, covB.nAny) >= minAlignWords &&
+		(longestUnmatched(covA.any) >= minFillRun || longestUnmatched(covB.any) >= minFillRun)
+}
+
+// relationEnough is classify(compare(a, b), th) where the caller needs to
+// know only whether the relation is enough: when the matched words alone
+// give a relation that is, the pair is not aligned, since alignment only
+// ever makes a pair a rewrite and never takes a relation away. Aligning
+// is the dearer half of comparing two long texts.
+func relationEnough(a, b *profile, th Thresholds, enough func(Relation) bool) Relation {
+	covA, covB := match(a, b)
+	again := alignable(covA, covB)
+	m := measure{covA: covA, covB: covB}
+	m.leaveOut(a, b)
+	rel, _ := classifyMatched(m, th)
+	if !again || enough(rel) {
+		return rel
+	}
+	rel, _ = classify(compare(a, b), th)
+	return rel
 }
 
 // clone returns a copy of c that fillAligned and ignore may change
