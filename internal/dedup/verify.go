@@ -509,11 +509,11 @@ func alignable(covA, covB coverage) bool {
 // is the dearer half of comparing two long texts.
 func relationEnough(a, b *profile, th Thresholds, enough func(Relation) bool) Relation {
 	covA, covB := match(a, b)
-	again := alignable(covA, covB)
+	canAlign := alignable(covA, covB)
 	m := measure{covA: covA, covB: covB}
 	m.leaveOut(a, b)
 	rel, _ := classifyMatched(m, th)
-	if !again || enough(rel) {
+	if !canAlign || enough(rel) {
 		return rel
 	}
 	rel, _ = classify(compare(a, b), th)
