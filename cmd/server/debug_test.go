@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -14,17 +13,9 @@ import (
 // expects the runtime profiles there, not on the API's address, and the
 // debug listener closed once the server has stopped.
 func TestRunServesProfilesApart(t *testing.T) {
-	env := map[string]string{
-		"DEDUP_ADDR": "127.0.0.1:0", "DEDUP_DEBUG_ADDR": "127.0.0.1:0",
-		"DEDUP_LOG_FORMAT": "json", "DEDUP_DATA_DIR": t.TempDir(),
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	logs := &syncBuffer{}
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, nil, envMap(env), logs, logs) }()
-	api := "http://" + waitListening(t, logs, done)
-	debug := "http://" + waitLogAddr(t, logs, done, "debug listener")
+	api, stop, logs := startServerLogs(t, map[string]string{"DEDUP_DEBUG_ADDR": "127.0.0.1:0", "DEDUP_DATA_DIR": t.TempDir()})
+	// The debug listener starts before the API's, so its line is logged.
+	debug := "http://" + waitLogAddr(t, logs, nil, "debug listener")
 	if api == debug {
 		t.Fatalf("API and profiles share %s", api)
 	}
@@ -52,15 +43,7 @@ func TestRunServesProfilesApart(t *testing.T) {
 		t.Errorf("the API's address answers /debug/pprof/ with %d, want 404", code)
 	}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("run: %v", err)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("run did not return after cancel")
-	}
+	stop()
 	if resp, err := http.Get(debug + "/debug/pprof/"); err == nil {
 		resp.Body.Close()
 		t.Error("the debug listener still answers after the server stopped")

@@ -53,7 +53,7 @@ func waitListening(t *testing.T, logs *syncBuffer, done <-chan error) string {
 }
 
 // waitLogAddr waits for a JSON log line with message msg and returns its
-// addr; it fails if done yields first.
+// addr; it fails if done yields first (a nil done never does).
 func waitLogAddr(t *testing.T, logs *syncBuffer, done <-chan error, msg string) string {
 	t.Helper()
 	deadline := time.After(30 * time.Second)
@@ -87,10 +87,17 @@ func startRun(t *testing.T, env map[string]string) string {
 // before the test ends, as SIGTERM would; it waits for run to return.
 func startServer(t *testing.T, env map[string]string) (base string, stop func()) {
 	t.Helper()
+	base, stop, _ = startServerLogs(t, env)
+	return base, stop
+}
+
+// startServerLogs is startServer that also returns the server's JSON log.
+func startServerLogs(t *testing.T, env map[string]string) (base string, stop func(), logs *syncBuffer) {
+	t.Helper()
 	env["DEDUP_ADDR"] = "127.0.0.1:0"
 	env["DEDUP_LOG_FORMAT"] = "json"
 	ctx, cancel := context.WithCancel(context.Background())
-	logs := &syncBuffer{}
+	logs = &syncBuffer{}
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, nil, envMap(env), logs, logs) }()
 	addr := waitListening(t, logs, done)
@@ -114,7 +121,7 @@ func startServer(t *testing.T, env map[string]string) (base string, stop func())
 			t.Logf("server logs:\n%s", logs)
 		}
 	})
-	return "http://" + addr, stop
+	return "http://" + addr, stop, logs
 }
 
 // client talks JSON to a server started by startRun.
