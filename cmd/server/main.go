@@ -53,7 +53,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	// -migrate=false only stops serving on an outdated schema; the migrate
 	// command always migrates.
-	st, closeStore, err := openStore(ctx, cfg, cfg.Migrate || cmd == cmdMigrate, logger)
+	st, closeStore, err := openStore(ctx, cfg, cfg.Migrate || cmd == cmdMigrate, cmd != cmdMigrate, logger)
 	if err != nil {
 		return err
 	}

@@ -50,6 +50,11 @@ type Config struct {
 	// outdated schema is refused with ErrSchemaOutdated. The embedded store
 	// always migrates as it opens.
 	Migrate bool
+	// Warm opens the Postgres pool's connections and prepares the
+	// statements of ingestion on them before OpenConfigured returns (see
+	// DB.Warm), for a server that is about to take requests. A failure is
+	// logged, not returned: connections then open as requests need them.
+	Warm bool
 }
 
 // ErrSchemaOutdated means the database lacks migrations and -migrate=false
@@ -80,6 +85,11 @@ func OpenConfigured(ctx context.Context, cfg Config, logger *slog.Logger, opts .
 	if err := prepareSchema(ctx, db, cfg.Migrate, logger); err != nil {
 		db.Close()
 		return nil, nil, err
+	}
+	if cfg.Warm {
+		if err := db.Warm(ctx); err != nil {
+			logger.Warn("could not open the connections ahead of requests", "error", err)
+		}
 	}
 	logger.Info("opened database", "database_url", envflag.RedactURL(cfg.DatabaseURL))
 	return db, func() error { db.Close(); return nil }, nil
