@@ -42,9 +42,12 @@ type Config struct {
 	CurveSystems string
 
 	// scale
-	Sizes       []int
-	Rates       []float64
-	Duration    time.Duration
+	Sizes    []int
+	Rates    []float64
+	Duration time.Duration
+	// Warmup is how long each size is posted to at the first rate, unmeasured,
+	// before its phases: the first seconds after a start are slower.
+	Warmup      time.Duration
 	Server      string // server binary; empty builds ./cmd/server
 	Batch       int
 	LoadWorkers int
@@ -77,7 +80,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 	flagDoc := func(key, doc string) string { return doc + " (env " + key + ")" }
 
 	c := &Config{}
-	var benchmarks, prefixes, simShingles, sizes, timeout, budget, duration, limit, maxDocs, window, rate, batch, workers string
+	var benchmarks, prefixes, simShingles, sizes, timeout, budget, duration, warmup, limit, maxDocs, window, rate, batch, workers string
 	str := func(p *string, name, key, def, doc string) { fs.StringVar(p, name, env(key, def), flagDoc(key, doc)) }
 	str(&c.Out, "out", "DEDUP_BENCH_OUT", filepath.Join(os.TempDir(), "newsdedup-bench"), "`directory` for results, predictions and caches")
 	str(&c.PGURL, "pg-url", "DEDUP_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", "Postgres `URL` whose user may create databases; pg_trgm and scale each use a fresh one (the default skips TLS: on loopback it would be measured with the service)")
@@ -99,6 +102,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 	str(&sizes, "sizes", "DEDUP_BENCH_SIZES", "10000,100000,1000000", "scale: comma-separated corpus sizes, ascending")
 	str(&rate, "rates", "DEDUP_BENCH_RATES", "200,50", "scale: comma-separated request `rates` per second, one pair of load phases each")
 	str(&duration, "duration", "DEDUP_BENCH_DURATION", "30s", "scale: length of each load phase")
+	str(&warmup, "warmup", "DEDUP_BENCH_WARMUP", "5s", "scale: unmeasured POSTs at the first rate before each size's phases (0: none)")
 	str(&c.Server, "server", "DEDUP_BENCH_SERVER", "", "scale: server `binary`; empty builds ./cmd/server")
 	str(&batch, "batch", "DEDUP_BENCH_BATCH", "500", "scale: articles per bulk-load request")
 	str(&workers, "load-workers", "DEDUP_BENCH_LOAD_WORKERS", "2", "scale: bulk-load requests in flight")
@@ -124,6 +128,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 		c.Rates = append(c.Rates, p.float("rates", r))
 	}
 	c.Duration = p.duration("duration", duration)
+	c.Warmup = p.duration("warmup", warmup)
 	c.Batch = p.int("batch", batch)
 	c.LoadWorkers = p.int("load-workers", workers)
 	if p.err != nil {
@@ -142,6 +147,8 @@ func (c *Config) validate(cmd string) error {
 		return errors.New("-rates must name at least one rate")
 	case c.Duration <= 0 || c.Duration > 10*time.Minute:
 		return errors.New("-duration must be in (0, 10m]")
+	case c.Warmup < 0 || c.Warmup > 10*time.Minute:
+		return errors.New("-warmup must be in [0, 10m]")
 	case c.Batch < 1 || c.Batch > 500:
 		return errors.New("-batch must be in [1, 500]")
 	case c.LoadWorkers < 1 || c.LoadWorkers > 16:

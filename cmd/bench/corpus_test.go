@@ -3,6 +3,7 @@ package main
 import (
 	"compress/gzip"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -85,5 +86,35 @@ func TestReadDocsLimit(t *testing.T) {
 		if len(docs) != want {
 			t.Errorf("limit %d: %d docs, want %d", limit, len(docs), want)
 		}
+	}
+}
+
+func TestCorpusSkip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.jsonl")
+	// Blank lines are not docs, and a skipped line is not decoded.
+	body := "{\"id\":\"d0\"}\n\nnot json\n{\"id\":\"d2\"}\n\n{\"id\":\"d3\"}\n"
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := openCorpus(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	first, err := c.take(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.putBack(first)
+	// The doc put back counts first, then "not json" and d2.
+	if err := c.skip(3); err != nil {
+		t.Fatal(err)
+	}
+	rest, err := c.take(1)
+	if err != nil || ids(rest)[0] != "d3" {
+		t.Fatalf("after skip(3): %v, %v; want d3", ids(rest), err)
+	}
+	if err := c.skip(1); !errors.Is(err, io.EOF) {
+		t.Errorf("skip past the end: %v, want io.EOF", err)
 	}
 }

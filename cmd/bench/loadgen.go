@@ -39,7 +39,10 @@ type attackResult struct {
 	Statuses  map[int]int     `json:"statuses"`
 	Elapsed   time.Duration   `json:"elapsed"`
 	Latencies []time.Duration `json:"-"`
-	FirstErr  string          `json:"first_error,omitempty"`
+	// Due holds, for each latency, when its request was due (from the
+	// start of the attack): what timeline buckets by.
+	Due      []time.Duration `json:"-"`
+	FirstErr string          `json:"first_error,omitempty"`
 }
 
 // Throughput is the successful requests per second.
@@ -91,6 +94,7 @@ func (a *attack) run(ctx context.Context) (*attackResult, error) {
 			mu.Lock()
 			defer mu.Unlock()
 			res.Latencies = append(res.Latencies, took)
+			res.Due = append(res.Due, due.Sub(start))
 			switch {
 			case err != nil:
 				res.Errors++
@@ -142,6 +146,40 @@ func checkLoopback(raw string) error {
 	}
 	return nil
 }
+
+// second is one second of an attack: the requests due in it and their
+// latencies, so that a tail made in a few seconds (a cold start, a
+// checkpoint) can be told from one spread over the run.
+type second struct {
+	At    int     `json:"at"` // seconds from the start of the attack
+	N     int     `json:"n"`
+	P50ms float64 `json:"p50_ms"`
+	P99ms float64 `json:"p99_ms"`
+	MaxMs float64 `json:"max_ms"`
+}
+
+// timeline buckets the latencies by the second their request was due in.
+func (r *attackResult) timeline() []second {
+	var buckets [][]time.Duration
+	for i, d := range r.Due {
+		s := int(d / time.Second)
+		for len(buckets) <= s {
+			buckets = append(buckets, nil)
+		}
+		buckets[s] = append(buckets[s], r.Latencies[i])
+	}
+	out := make([]second, 0, len(buckets))
+	for s, ls := range buckets {
+		if len(ls) == 0 {
+			continue
+		}
+		out = append(out, second{At: s, N: len(ls), P50ms: millis(percentile(ls, 50)), P99ms: millis(percentile(ls, 99)), MaxMs: millis(percentile(ls, 100))})
+	}
+	return out
+}
+
+// millis is a duration in milliseconds, to the microsecond.
+func millis(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // percentile is the nearest-rank p-th percentile (0 < p ≤ 100) of the
 // durations: the smallest value with at least p% of them at or below

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 	"time"
 )
@@ -79,11 +80,49 @@ func TestAttack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Sent != 5 || res.OK != 4 || res.Errors != 1 || res.Statuses[201] != 4 || res.Statuses[400] != 1 || len(res.Latencies) != 5 {
+	if res.Sent != 5 || res.OK != 4 || res.Errors != 1 || res.Statuses[201] != 4 || res.Statuses[400] != 1 || len(res.Latencies) != 5 || len(res.Due) != 5 {
 		t.Errorf("got %+v", res)
+	}
+	// Request i was due i*5 ms after the start.
+	slices.Sort(res.Due)
+	for i, d := range res.Due {
+		if want := time.Duration(i) * 5 * time.Millisecond; d != want {
+			t.Errorf("request %d due at %s, want %s", i, d, want)
+		}
 	}
 	// Five requests 5 ms apart take at least 20 ms.
 	if res.Elapsed < 20*time.Millisecond {
 		t.Errorf("elapsed %s: the rate was not kept", res.Elapsed)
+	}
+}
+
+func TestTimeline(t *testing.T) {
+	ms := func(v int) time.Duration { return time.Duration(v) * time.Millisecond }
+	r := &attackResult{
+		// Due in seconds 0, 0, 2, 2, 2 (none in second 1); out of order, as
+		// the answers come back.
+		Due:       []time.Duration{ms(900), ms(0), ms(2500), ms(2000), ms(2999)},
+		Latencies: []time.Duration{ms(300), ms(10), ms(4), ms(6), ms(5)},
+	}
+	got := r.timeline()
+	want := []second{
+		{At: 0, N: 2, P50ms: 10, P99ms: 300, MaxMs: 300},
+		{At: 2, N: 3, P50ms: 5, P99ms: 6, MaxMs: 6},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("timeline = %+v, want %+v", got, want)
+	}
+	if got := (&attackResult{}).timeline(); len(got) != 0 {
+		t.Errorf("timeline of nothing = %+v", got)
+	}
+}
+
+func TestSlowest(t *testing.T) {
+	tl := []second{{At: 0, N: 200, P99ms: 340}, {At: 1, N: 200, P99ms: 9}, {At: 2, N: 200, P99ms: 41.25}}
+	if got, want := slowest(tl, 2), "0s p99 340.0 ms (n=200), 2s p99 41.2 ms (n=200)"; got != want {
+		t.Errorf("slowest = %q, want %q", got, want)
+	}
+	if got := slowest(nil, 3); got != "none" {
+		t.Errorf("slowest of nothing = %q", got)
 	}
 }

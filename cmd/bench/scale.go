@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/newsdedup/newsdedup/cmd/bench/pgtemp"
@@ -28,18 +31,20 @@ type scaleResult struct {
 // scaleStep is one corpus size: how the bulk load up to it went, then the
 // load phases against it, two per rate.
 type scaleStep struct {
-	Size        int         `json:"size"`
-	Loaded      int         `json:"loaded"`              // articles the bulk load sent to reach Size
-	Preloaded   bool        `json:"preloaded,omitempty"` // the database held Size articles already (-scale-db)
-	LoadSeconds float64     `json:"load_seconds"`
-	LoadCPUms   float64     `json:"load_cpu_ms_per_article"` // server + Postgres CPU
-	LoadSrvms   float64     `json:"load_server_cpu_ms_per_article"`
-	Rejected    int         `json:"rejected"`
-	DBBytes     int64       `json:"db_bytes"`
-	ServerRSS   int64       `json:"server_rss_kib"` // after the phases
-	ServerHWM   int64       `json:"server_peak_rss_kib"`
-	Phases      []ratePhase `json:"phases"`
-	Finished    time.Time   `json:"finished"`
+	Size        int     `json:"size"`
+	Loaded      int     `json:"loaded"`              // articles the bulk load sent to reach Size
+	Preloaded   bool    `json:"preloaded,omitempty"` // the database held Size articles already (-scale-db)
+	LoadSeconds float64 `json:"load_seconds"`
+	LoadCPUms   float64 `json:"load_cpu_ms_per_article"` // server + Postgres CPU
+	LoadSrvms   float64 `json:"load_server_cpu_ms_per_article"`
+	Rejected    int     `json:"rejected"`
+	// Warmup is the unmeasured POSTs sent before the phases (-warmup).
+	Warmup    *phaseStats `json:"warmup,omitempty"`
+	DBBytes   int64       `json:"db_bytes"`
+	ServerRSS int64       `json:"server_rss_kib"` // after the phases
+	ServerHWM int64       `json:"server_peak_rss_kib"`
+	Phases    []ratePhase `json:"phases"`
+	Finished  time.Time   `json:"finished"`
 }
 
 // ratePhase is POST /v1/articles, then POST /v1/articles:check, at one
@@ -62,6 +67,8 @@ type phaseStats struct {
 	// Candidates is the mean number of candidates verified per matching
 	// query during the phase, from the server's metrics.
 	Candidates float64 `json:"candidates_per_query"`
+	// Timeline is the latencies second by second.
+	Timeline []second `json:"timeline"`
 }
 
 // runScale loads the corpus into a fresh Postgres database through the
@@ -115,6 +122,9 @@ func runScale(ctx context.Context, cfg *Config, stdout, stderr io.Writer) (err e
 		}
 		res.Steps = append(res.Steps, *step)
 		stored = size
+		if step.Warmup != nil {
+			stored += step.Warmup.OK
+		}
 		for _, ph := range step.Phases {
 			stored += ph.Post.OK
 			fmt.Fprintf(stderr, "bench: scale: %s at %g/s: POST p99 %.1f ms, :check p99 %.1f ms\n", fmtCount(int64(size)), ph.Rate, ph.Post.P99ms, ph.Check.P99ms)
@@ -158,6 +168,20 @@ func scaleStepRun(ctx context.Context, cfg *Config, srv *server, db *pgtemp.DB, 
 	} else {
 		fmt.Fprintf(stderr, "bench: scale: %s stored (bulk load %.0f articles/s)\n", fmtCount(int64(size)), float64(step.Loaded)/step.LoadSeconds)
 	}
+	if cfg.Warmup > 0 {
+		rate := cfg.Rates[0]
+		posts, err := corpus.take(max(1, int(rate*cfg.Warmup.Seconds())))
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(stderr, "bench: scale: warm-up: POST /v1/articles at %g/s for %s, not measured\n", rate, cfg.Warmup)
+		w, err := phase(ctx, srv, db.Name, "/v1/articles", rate, posts)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(stderr, "bench: scale: warm-up: p50 %.1f ms, p99 %.1f ms; slowest seconds: %s\n", w.P50ms, w.P99ms, slowest(w.Timeline, 3))
+		step.Warmup = &w
+	}
 	var checked []doc
 	for _, rate := range cfg.Rates {
 		n := int(rate * cfg.Duration.Seconds())
@@ -170,6 +194,7 @@ func scaleStepRun(ctx context.Context, cfg *Config, srv *server, db *pgtemp.DB, 
 		if ph.Post, err = phase(ctx, srv, db.Name, "/v1/articles", rate, posts); err != nil {
 			return nil, err
 		}
+		fmt.Fprintf(stderr, "bench: scale: slowest seconds: %s\n", slowest(ph.Post.Timeline, 3))
 		checks, err := corpus.take(n)
 		if err != nil {
 			return nil, err
@@ -178,6 +203,7 @@ func scaleStepRun(ctx context.Context, cfg *Config, srv *server, db *pgtemp.DB, 
 		if ph.Check, err = phase(ctx, srv, db.Name, "/v1/articles:check", rate, checks); err != nil {
 			return nil, err
 		}
+		fmt.Fprintf(stderr, "bench: scale: slowest seconds: %s\n", slowest(ph.Check.Timeline, 3))
 		checked = append(checked, checks...)
 		step.Phases = append(step.Phases, ph)
 	}
@@ -205,15 +231,29 @@ func phase(ctx context.Context, srv *server, dbName, path string, rate float64, 
 		return phaseStats{}, err
 	}
 	sum1, n1 := srv.candidates(ctx)
-	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	ps := phaseStats{attackResult: *r, Throughput: r.Throughput(),
-		P50ms: ms(percentile(r.Latencies, 50)), P99ms: ms(percentile(r.Latencies, 99)), MaxMs: ms(percentile(r.Latencies, 100))}
+		P50ms: millis(percentile(r.Latencies, 50)), P99ms: millis(percentile(r.Latencies, 99)), MaxMs: millis(percentile(r.Latencies, 100)),
+		Timeline: r.timeline()}
 	sv, pg := srv.cpu(dbName).since(cpu0).msPer(r.OK)
 	ps.CPUms, ps.Srvms = sv+pg, sv
 	if n1 > n0 {
 		ps.Candidates = (sum1 - sum0) / (n1 - n0)
 	}
 	return ps, nil
+}
+
+// slowest describes the n seconds of a timeline with the highest p99.
+func slowest(tl []second, n int) string {
+	tl = slices.Clone(tl)
+	slices.SortStableFunc(tl, func(a, b second) int { return cmp.Compare(b.P99ms, a.P99ms) })
+	var parts []string
+	for _, s := range tl[:min(n, len(tl))] {
+		parts = append(parts, fmt.Sprintf("%ds p99 %.1f ms (n=%d)", s.At, s.P99ms, s.N))
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
 }
 
 // scaleTable shows each size's bulk load, then a row per rate for its
