@@ -33,10 +33,10 @@ var warmStatements = []string{
 // Warm opens the pool's connections, up to its MaxConns, and prepares on
 // each the statements that ingesting and checking an article run, so that
 // the first requests after a start do not wait for connections and for
-// their first statements' parse and describe round trips. Unwarmed, a
-// server on 1M stored articles answered its first seconds' POSTs at a
-// median of 0.3 to 1.8 s instead of about 12 ms (docs/BENCHMARKS.md, "A
-// cold start").
+// their first statements' parse and describe round trips. On 1M stored
+// articles it shortened a server's slow first seconds (a POST median of
+// 0.3 to 1.8 s, against about 12 ms later) in most runs, not all; see
+// docs/BENCHMARKS.md, "A cold start".
 //
 // The schema must be up to date. Connections left idle longer than the
 // pool's idle time (pgxpool's 30 minutes, unless pool_max_conn_idle_time
