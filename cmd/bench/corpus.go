@@ -75,21 +75,29 @@ func (c *corpusReader) next() (doc, error) {
 		c.back = c.back[1:]
 		return d, nil
 	}
-	for c.sc.Scan() {
-		c.line++
-		if strings.TrimSpace(c.sc.Text()) == "" {
-			continue
+	if err := c.nextLine(); err != nil {
+		if errors.Is(err, io.EOF) {
+			return doc{}, err
 		}
-		var d doc
-		if err := json.Unmarshal(c.sc.Bytes(), &d); err != nil {
-			return doc{}, fmt.Errorf("%s line %d: %w", c.path, c.line, err)
-		}
-		return d, nil
-	}
-	if err := c.sc.Err(); err != nil {
 		return doc{}, fmt.Errorf("%s: %w", c.path, err)
 	}
-	return doc{}, io.EOF
+	var d doc
+	if err := json.Unmarshal(c.sc.Bytes(), &d); err != nil {
+		return doc{}, fmt.Errorf("%s line %d: %w", c.path, c.line, err)
+	}
+	return d, nil
+}
+
+// nextLine moves the scanner to the next line that is not blank: a doc's.
+// It returns io.EOF after the last, or the scanner's error.
+func (c *corpusReader) nextLine() error {
+	for c.sc.Scan() {
+		c.line++
+		if len(bytes.TrimSpace(c.sc.Bytes())) > 0 {
+			return nil
+		}
+	}
+	return cmp.Or(c.sc.Err(), io.EOF)
 }
 
 // take returns the next n docs.
@@ -108,30 +116,24 @@ func (c *corpusReader) take(n int) ([]doc, error) {
 	return out, nil
 }
 
-// putBack makes docs the next ones take returns.
 // skip reads past the next n docs.
 func (c *corpusReader) skip(n int) error {
-	for skipped := 0; skipped < n; {
+	for range n {
 		if len(c.back) > 0 {
 			c.back = c.back[1:]
-			skipped++
 			continue
 		}
-		if !c.sc.Scan() {
-			err := cmp.Or(c.sc.Err(), io.EOF)
-			return fmt.Errorf("%s: skip %d docs: %w", c.path, n, err)
-		}
-		c.line++
 		// Not decoded: a million skipped docs would otherwise cost a core
 		// for a minute and leave gigabytes of garbage just before a
 		// measurement.
-		if len(bytes.TrimSpace(c.sc.Bytes())) > 0 {
-			skipped++
+		if err := c.nextLine(); err != nil {
+			return fmt.Errorf("%s: skip %d docs: %w", c.path, n, err)
 		}
 	}
 	return nil
 }
 
+// putBack makes docs the next ones take returns.
 func (c *corpusReader) putBack(docs []doc) {
 	c.back = append(append([]doc(nil), docs...), c.back...)
 }
