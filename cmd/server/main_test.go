@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -171,6 +172,31 @@ func (c *client) do(method, path string, body, out any, want ...int) int {
 	return resp.StatusCode
 }
 
+// metric returns the value of the unlabelled sample name in the text that
+// GET /metrics serves, and whether it is there.
+func (c *client) metric(name string) (float64, bool) {
+	c.t.Helper()
+	resp, err := (&http.Client{Timeout: time.Minute}).Get(c.base + "/metrics")
+	if err != nil {
+		c.t.Fatalf("GET /metrics: %v", err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		c.t.Fatalf("GET /metrics: status %d, %v", resp.StatusCode, err)
+	}
+	for line := range strings.Lines(string(b)) {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), name+" "); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				c.t.Fatalf("metric %s: %v", name, err)
+			}
+			return f, true
+		}
+	}
+	return 0, false
+}
+
 func TestRunBadConfigFailsBeforeOpeningTheStore(t *testing.T) {
 	// A store at this URL would make run hang or fail on connect; a config
 	// error must come first.
@@ -197,6 +223,9 @@ func TestRunEmbedded(t *testing.T) {
 	if err != nil || len(entries) == 0 {
 		t.Errorf("data dir %s is empty (%v)", dir, err)
 	}
+	if _, ok := c.metric("pgxpool_max_conns"); ok {
+		t.Error("the embedded store's server reports a Postgres connection pool")
+	}
 }
 
 func TestRunMigrate(t *testing.T) {
@@ -222,6 +251,18 @@ func TestRunMigrate(t *testing.T) {
 		env := map[string]string{"DATABASE_URL": dbURL, "DEDUP_MIGRATE": "false"}
 		c := &client{t: t, base: startRun(t, env)}
 		c.do("GET", "/readyz", nil, nil, 200)
+		// The pool's statistics are served: the warm-up opened every
+		// connection, and the requests so far acquired some.
+		maxConns, ok := c.metric("pgxpool_max_conns")
+		if !ok || maxConns < 1 {
+			t.Fatalf("pgxpool_max_conns = %v (served: %v), want the pool's size", maxConns, ok)
+		}
+		if total, _ := c.metric("pgxpool_total_conns"); total != maxConns {
+			t.Errorf("pgxpool_total_conns = %v after the warm-up, want %v", total, maxConns)
+		}
+		if n, _ := c.metric("pgxpool_acquire_count"); n < 1 {
+			t.Errorf("pgxpool_acquire_count = %v after a readiness check, want at least 1", n)
+		}
 	})
 }
 

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/IBM/pgxpoolprometheus"
+
 	"github.com/newsdedup/newsdedup/internal/dedup"
 	"github.com/newsdedup/newsdedup/internal/httpapi"
 	"github.com/newsdedup/newsdedup/internal/webhooks"
@@ -21,6 +23,11 @@ func serveAPI(ctx context.Context, cfg *Config, st database, logger *slog.Logger
 		Observer: metrics, EmitEvents: len(cfg.Subscribers) > 0, ProfileCacheBytes: dedup.ProfileCacheMiB(cfg.ProfileCacheMB),
 	})
 	metrics.WatchProfileCache(svc.ProfileCacheStats)
+	if pool, ok := st.(pgxpoolprometheus.Stater); ok {
+		// Postgres: how busy the pool is, and how long requests wait for
+		// a connection (pgxpool_empty_acquire_wait_time_ns).
+		metrics.Register(pgxpoolprometheus.NewCollector(pool, nil))
+	}
 	ob := &outbox{st: st}
 	worker, err := newWorker(cfg, ob, logger)
 	if err != nil {
@@ -38,6 +45,7 @@ func serveAPI(ctx context.Context, cfg *Config, st database, logger *slog.Logger
 		MaxBatchBodyBytes: cfg.MaxBatchBytes,
 		TrustedProxies:    cfg.TrustedProxies,
 		RequestTimeout:    requestTimeout,
+		MaxInFlight:       cfg.MaxInFlight,
 		HookVerifier:      verifier,
 		HookReceipts:      receipts{st: st},
 		HookMaxBodyBytes:  cfg.HookMaxBodyBytes,

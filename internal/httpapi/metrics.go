@@ -24,6 +24,7 @@ type Metrics struct {
 	verifications   *prometheus.CounterVec
 	matches         prometheus.Histogram
 	clusterSize     prometheus.Histogram
+	admissionWait   prometheus.Histogram
 }
 
 // NewMetrics returns Metrics registered in a new registry, together with
@@ -59,11 +60,16 @@ func NewMetrics() *Metrics {
 			Help:    "Size of the cluster an ingested article ends up in.",
 			Buckets: []float64{1, 2, 3, 5, 10, 20, 50, 100, 500},
 		}),
+		admissionWait: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "newsdedup_admission_wait_seconds",
+			Help:    "Time a matching request waited for one of the slots that bound how many match at once.",
+			Buckets: []float64{0.0001, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10},
+		}),
 	}
 	m.registry.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.requestDuration, m.articlesStored, m.candidates, m.verifications, m.matches, m.clusterSize,
+		m.requestDuration, m.articlesStored, m.candidates, m.verifications, m.matches, m.clusterSize, m.admissionWait,
 	)
 	return m
 }
@@ -88,6 +94,16 @@ func (m *Metrics) WatchProfileCache(stats func() dedup.ProfileCacheStats) {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help, ConstLabels: prometheus.Labels{"result": "miss"}},
 			func() float64 { return float64(stats().Misses) }),
 	)
+}
+
+// Register adds collectors of the process's other parts (such as the
+// database's connection pool) to the registry that /metrics serves.
+func (m *Metrics) Register(cs ...prometheus.Collector) {
+	m.registry.MustRegister(cs...)
+}
+
+func (m *Metrics) observeAdmission(d time.Duration) {
+	m.admissionWait.Observe(d.Seconds())
 }
 
 func (m *Metrics) observeRequest(route, method string, status int, d time.Duration) {

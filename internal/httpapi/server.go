@@ -71,6 +71,11 @@ type Config struct {
 	RequestTimeout time.Duration
 	// ReadyTimeout bounds the store ping of /readyz (default 2s).
 	ReadyTimeout time.Duration
+	// MaxInFlight bounds the requests that match at once (ingest, check,
+	// batch, the ingest hook, matches and compare); the others wait for a
+	// slot in arrival order, until their deadline. Zero means
+	// DefaultMaxInFlight, negative no bound.
+	MaxInFlight int
 
 	// HookVerifier checks the signatures of POST /v1/hooks/ingest. Without
 	// it, or without HookReceipts, the hook answers 404.
@@ -109,6 +114,9 @@ func (c Config) withDefaults() Config {
 	if c.HookMaxBodyBytes == 0 {
 		c.HookMaxBodyBytes = DefaultHookMaxBodyBytes
 	}
+	if c.MaxInFlight == 0 {
+		c.MaxInFlight = DefaultMaxInFlight()
+	}
 	return c
 }
 
@@ -127,12 +135,13 @@ type Server struct {
 // p, records into m and logs to logger. It panics if a trusted proxy prefix
 // is invalid: cmd/server validates them first.
 func NewServer(svc ArticleService, p Pinger, m *Metrics, logger *slog.Logger, cfg Config) *Server {
+	cfg = cfg.withDefaults()
 	s := &Server{
-		articles: svc,
+		articles: admit(svc, cfg.MaxInFlight, m.observeAdmission),
 		pinger:   p,
 		metrics:  m,
 		logger:   logger,
-		cfg:      cfg.withDefaults(),
+		cfg:      cfg,
 		now:      time.Now,
 	}
 	s.router = s.routes()

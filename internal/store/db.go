@@ -64,6 +64,12 @@ func (db *DB) Close() {
 	db.pool.Close()
 }
 
+// Stat returns the connection pool's statistics: connections in use and
+// idle, and how often and how long acquiring one waited.
+func (db *DB) Stat() *pgxpool.Stat {
+	return db.pool.Stat()
+}
+
 // Ping checks that the database answers. Failure wraps dedup.ErrUnavailable.
 func (db *DB) Ping(ctx context.Context) error {
 	if err := db.pool.Ping(ctx); err != nil {
