@@ -29,7 +29,7 @@ func openStore(ctx context.Context, cfg *Config, migrate, warm bool, logger *slo
 		DataDir:     cfg.DataDir,
 		Migrate:     migrate,
 		Warm:        warm,
-	}, logger, store.WithSubscribers(subscriberNames(cfg.Subscribers)))
+	}, logger, store.WithSubscribers(subscriberNames(cfg.Subscribers)), store.WithGenericPlans())
 	if err != nil {
 		return nil, nil, err
 	}

@@ -47,6 +47,9 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*DB, error) 
 	if o.maxConns > 0 {
 		cfg.MaxConns = o.maxConns
 	}
+	if _, set := cfg.ConnConfig.RuntimeParams["plan_cache_mode"]; o.genericPlans && !set {
+		cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_generic_plan"
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)

@@ -6,6 +6,8 @@ type Option func(*options)
 type options struct {
 	subscribers []string
 	maxConns    int32
+	// genericPlans: see WithGenericPlans.
+	genericPlans bool
 	// copyPostingsAbove overrides defaultCopyPostingsAbove when not 0
 	// (tests set -1 to take the COPY path always).
 	copyPostingsAbove int
@@ -30,4 +32,16 @@ func WithSubscribers(names []string) Option {
 // store ignores it.
 func WithMaxConns(n int32) Option {
 	return func(o *options) { o.maxConns = n }
+}
+
+// WithGenericPlans has Postgres plan each of the store's statements once per
+// connection and reuse that plan (plan_cache_mode = force_generic_plan),
+// unless the URL sets plan_cache_mode itself. Its statements take their
+// rows by key, so a plan made without the parameters' values is the plan
+// made with them; by default Postgres re-plans several of them on every
+// call, which cost a POST about a tenth of its Postgres time
+// (docs/BENCHMARKS.md, "One plan per statement"). The embedded store
+// ignores it.
+func WithGenericPlans() Option {
+	return func(o *options) { o.genericPlans = true }
 }
