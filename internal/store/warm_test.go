@@ -35,21 +35,24 @@ func TestWarmOpensAndPreparesEveryConnection(t *testing.T) {
 			t.Fatal(err)
 		}
 		conns = append(conns, pid)
-		rows, _ := c.Query(ctx, "SELECT statement FROM pg_prepared_statements")
-		var prepared []string
+		rows, _ := c.Query(ctx, "SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements")
+		planned := map[string]int64{}
 		for rows.Next() {
 			var s string
-			if err := rows.Scan(&s); err != nil {
+			var n int64
+			if err := rows.Scan(&s, &n); err != nil {
 				t.Fatal(err)
 			}
-			prepared = append(prepared, s)
+			planned[s] = n
 		}
 		if err := rows.Err(); err != nil {
 			t.Fatal(err)
 		}
 		for _, sql := range warmStatements {
-			if !slices.Contains(prepared, sql) {
+			if n, ok := planned[sql]; !ok {
 				t.Errorf("connection %s: not prepared: %.60q", pid, sql)
+			} else if n == 0 {
+				t.Errorf("connection %s: prepared, never planned: %.60q", pid, sql)
 			}
 		}
 	}
@@ -62,6 +65,16 @@ func TestWarmOpensAndPreparesEveryConnection(t *testing.T) {
 	}
 	for _, c := range held {
 		c.Release()
+	}
+	// Planning the writes wrote nothing, not even a sequence value.
+	var rows int64
+	var called bool
+	if err := db.pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM articles) + (SELECT count(*) FROM clusters)
+		+ (SELECT count(*) FROM links) + (SELECT count(*) FROM outbox), (SELECT is_called FROM clusters_id_seq)`).Scan(&rows, &called); err != nil {
+		t.Fatal(err)
+	}
+	if rows != 0 || called {
+		t.Errorf("after Warm: %d rows stored, cluster id sequence used: %v; want none", rows, called)
 	}
 	// The prepared statements serve the store's own queries: an insert and
 	// a candidate lookup work on a warmed pool.
