@@ -4,10 +4,14 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math"
+	"runtime/debug"
+	"time"
 
 	"github.com/IBM/pgxpoolprometheus"
 
 	"github.com/newsdedup/newsdedup/internal/dedup"
+	"github.com/newsdedup/newsdedup/internal/gcpolicy"
 	"github.com/newsdedup/newsdedup/internal/httpapi"
 	"github.com/newsdedup/newsdedup/internal/webhooks"
 )
@@ -23,6 +27,8 @@ func serveAPI(ctx context.Context, cfg *Config, st database, logger *slog.Logger
 		Observer: metrics, EmitEvents: len(cfg.Subscribers) > 0, ProfileCacheBytes: dedup.ProfileCacheMiB(cfg.ProfileCacheMB),
 	})
 	metrics.WatchProfileCache(svc.ProfileCacheStats)
+	warmProfiles(ctx, svc, logger)
+	growHeap(logger)
 	if pool, ok := st.(pgxpoolprometheus.Stater); ok {
 		// Postgres: how busy the pool is, and how long requests wait for
 		// a connection (pgxpool_empty_acquire_wait_time_ns).
@@ -95,4 +101,39 @@ func startWorker(ctx context.Context, w *webhooks.Worker) (stop func()) {
 		cancel()
 		<-done
 	}
+}
+
+// warmProfileTimeout bounds how long the server decodes stored profiles
+// before it listens.
+const warmProfileTimeout = 30 * time.Second
+
+// warmProfiles fills the profile cache with the newest stored articles'
+// profiles before the server listens (dedup.Service.WarmProfiles). A
+// failure is logged: the cache then fills as requests need it.
+func warmProfiles(ctx context.Context, svc *dedup.Service, logger *slog.Logger) {
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, warmProfileTimeout)
+	defer cancel()
+	n, err := svc.WarmProfiles(ctx)
+	if err != nil {
+		logger.Warn("profile cache not warmed", "err", err)
+		return
+	}
+	if n > 0 {
+		logger.Info("profile cache warmed", "articles", n, "duration", time.Since(start).Round(time.Millisecond))
+	}
+}
+
+// growHeap has the heap take the memory the collector will let it use
+// (gcpolicy.GrowHeap), up to half the soft memory limit, before the
+// server listens. Without a limit (GOGC=off and no GOMEMLIMIT) the goal
+// has no bound, and it does nothing.
+func growHeap(logger *slog.Logger) {
+	limit := debug.SetMemoryLimit(-1)
+	if limit == math.MaxInt64 {
+		return
+	}
+	start := time.Now()
+	n := gcpolicy.GrowHeap(uint64(limit) / 2)
+	logger.Info("heap grown", "mib", n>>20, "duration", time.Since(start).Round(time.Millisecond))
 }

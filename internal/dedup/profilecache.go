@@ -145,3 +145,45 @@ func (p *profile) size() int64 {
 	n += int64(len(p.furniture) + len(p.inside) + len(p.touching.shingles) + len(p.touching.grams))
 	return n
 }
+
+// cacheFill gathers profiles, newest article first, into the two
+// generations of a cache as it would keep them: the newest in the newer
+// generation until it is full, the next in the older one until that is
+// full too. Put one by one, oldest first, entries of uneven sizes can
+// rotate the generations twice and drop the oldest half.
+type cacheFill struct {
+	half               int64
+	cur, old           map[int64]cachedProfile
+	curBytes, oldBytes int64
+	inOld              bool
+}
+
+func (c *profileCache) newFill() *cacheFill {
+	return &cacheFill{half: c.half, cur: map[int64]cachedProfile{}, old: map[int64]cachedProfile{}}
+}
+
+// add takes the profile of article id, decoded from features, which
+// neither the caller nor anyone else changes afterwards; it reports false,
+// taking nothing, once the cache is full.
+func (f *cacheFill) add(id int64, features []byte, p *profile) bool {
+	e := cachedProfile{features: features, prof: p, size: int64(len(features)) + p.size()}
+	if !f.inOld && f.curBytes+e.size <= f.half {
+		f.cur[id], f.curBytes = e, f.curBytes+e.size
+		return true
+	}
+	f.inOld = true
+	if f.oldBytes+e.size > f.half {
+		return false
+	}
+	f.old[id], f.oldBytes = e, f.oldBytes+e.size
+	return true
+}
+
+func (f *cacheFill) len() int { return len(f.cur) + len(f.old) }
+
+// install replaces what the cache holds with f's profiles.
+func (c *profileCache) install(f *cacheFill) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.cur, c.old, c.curBytes = f.cur, f.old, f.curBytes
+}

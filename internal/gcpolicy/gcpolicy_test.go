@@ -2,7 +2,9 @@ package gcpolicy
 
 import (
 	"math"
+	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"testing"
 )
 
@@ -53,5 +55,29 @@ func TestApplyLeavesEnvironmentChoice(t *testing.T) {
 		if p := current(); p != 50 {
 			t.Errorf("%v: GOGC now %d, want 50", vars, p)
 		}
+	}
+}
+
+func TestGrowHeap(t *testing.T) {
+	restore(t)
+	debug.SetGCPercent(400)
+	debug.SetMemoryLimit(math.MaxInt64)
+	live := make([]byte, 32<<20) // the goal is then about five times this
+	for i := 0; i < len(live); i += 4096 {
+		live[i] = 1
+	}
+	n := GrowHeap(math.MaxUint64)
+	free := []metrics.Sample{{Name: "/memory/classes/heap/free:bytes"}}
+	metrics.Read(free)
+	runtime.KeepAlive(live)
+	if n < 64<<20 {
+		t.Errorf("GrowHeap grew the heap by %d MiB with 32 MiB live at GOGC=400, want 64 or more", n>>20)
+	}
+	// What it took is still the heap's, free for the next allocations.
+	if got := free[0].Value.Uint64(); got < n/2 {
+		t.Errorf("after GrowHeap(%d MiB) the heap keeps %d MiB free, want at least half", n>>20, got>>20)
+	}
+	if n := GrowHeap(1 << 20); n > 1<<20 {
+		t.Errorf("GrowHeap(1 MiB) grew the heap by %d bytes", n)
 	}
 }

@@ -158,6 +158,20 @@ func (s *Store) fingerprints(ids []int64) []dedup.StoredFingerprint {
 	return out
 }
 
+// ListRecentFingerprints implements dedup.RecentLister.
+func (s *Store) ListRecentFingerprints(_ context.Context, beforeID int64, limit int) ([]dedup.StoredFingerprint, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := make([]int64, 0, len(s.articles))
+	for id := range s.articles {
+		if beforeID <= 0 || id < beforeID {
+			ids = append(ids, id)
+		}
+	}
+	slices.SortFunc(ids, func(a, b int64) int { return cmp.Compare(b, a) })
+	return s.fingerprints(ids[:min(limit, len(ids))]), nil
+}
+
 // ListLinks implements dedup.Store.
 func (s *Store) ListLinks(_ context.Context, id int64) ([]dedup.Link, error) {
 	s.mu.Lock()

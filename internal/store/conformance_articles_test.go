@@ -235,6 +235,33 @@ func testListFingerprints(t *testing.T, newStore newStoreFunc) {
 	}
 }
 
+func testListRecentFingerprints(t *testing.T, newStore newStoreFunc) {
+	st := newStore(t)
+	res := insert(t, st, newArticle("wire", "a", 1), newArticle("wire", "b", 2), newArticle("wire", "c", 3))
+	ids := []int64{res[0].Article.ID, res[1].Article.ID, res[2].Article.ID}
+	all, err := st.ListFingerprints(t.Context(), ids)
+	mustNil(t, err)
+	slices.Reverse(all) // newest first
+	tests := []struct {
+		before int64
+		limit  int
+		want   []dedup.StoredFingerprint
+	}{
+		{0, 10, all},
+		{0, 2, all[:2]},
+		{ids[2], 10, all[1:]},
+		{ids[1], 1, all[2:]},
+		{ids[0], 10, nil},
+	}
+	for _, tt := range tests {
+		got, err := st.ListRecentFingerprints(t.Context(), tt.before, tt.limit)
+		mustNil(t, err)
+		if d := diff(tt.want, got); d != "" {
+			t.Errorf("ListRecentFingerprints(%d, %d) (-want +got):\n%s", tt.before, tt.limit, d)
+		}
+	}
+}
+
 func testUpdateFeatures(t *testing.T, newStore newStoreFunc) {
 	st := newStore(t)
 	res := insert(t, st, newArticle("wire", "a", 1), newArticle("wire", "b", 2))

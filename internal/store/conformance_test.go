@@ -41,6 +41,7 @@ func runConformance(t *testing.T, newStore newStoreFunc) {
 		{"NotFound", testNotFound},
 		{"ListCandidates", testListCandidates},
 		{"ListFingerprints", testListFingerprints},
+		{"ListRecentFingerprints", testListRecentFingerprints},
 		{"UpdateFeatures", testUpdateFeatures},
 		{"Links", testLinks},
 		{"ClusterTx", testClusterTx},

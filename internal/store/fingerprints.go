@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -72,6 +73,32 @@ func listFingerprints(ctx context.Context, q querier, ids []int64) ([]dedup.Stor
 	// Sorted here rather than by ORDER BY: a batch reads tens of thousands
 	// of wide rows, which the server would sort on disk.
 	slices.SortFunc(fps, func(a, b dedup.StoredFingerprint) int { return cmp.Compare(a.ArticleID, b.ArticleID) })
+	return fps, nil
+}
+
+const listRecentFingerprintsSQL = `
+SELECT a.id, a.cluster_id, a.published_at, a.ingested_at, a.fp_version,
+    a.content_hash, a.simhash, a.tokens, a.features
+FROM articles AS a
+WHERE a.id < $1
+ORDER BY a.id DESC
+LIMIT $2`
+
+// ListRecentFingerprints returns the fingerprints of up to limit articles
+// with ids below beforeID (any, when it is 0), newest first; see
+// dedup.RecentLister.
+func (db *DB) ListRecentFingerprints(ctx context.Context, beforeID int64, limit int) ([]dedup.StoredFingerprint, error) {
+	if beforeID <= 0 {
+		beforeID = math.MaxInt64
+	}
+	rows, _ := db.pool.Query(ctx, listRecentFingerprintsSQL, beforeID, limit)
+	fps, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (dedup.StoredFingerprint, error) {
+		r, err := pgx.RowToStructByName[fingerprintRow](row)
+		return r.stored(), err
+	})
+	if err != nil {
+		return nil, pgErr("list recent fingerprints", err)
+	}
 	return fps, nil
 }
 

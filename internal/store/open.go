@@ -15,6 +15,7 @@ import (
 // opens: both DB and Embedded implement all of it.
 type Store interface {
 	dedup.Store
+	dedup.RecentLister
 	Ping(ctx context.Context) error
 	// Maintain refreshes statistics (and, on Postgres, the visibility
 	// map) after a stretch of bulk writes.

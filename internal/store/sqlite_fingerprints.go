@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 
 	"github.com/newsdedup/newsdedup/internal/dedup"
 )
@@ -40,6 +41,36 @@ func liteListFingerprints(ctx context.Context, q liteQuerier, ids []int64) ([]de
 		fps = append(fps, fp)
 	}
 	return fps, rows.Err()
+}
+
+const liteListRecentFingerprintsSQL = `
+SELECT a.id, a.cluster_id, a.published_at, a.ingested_at, a.fp_version,
+    a.content_hash, a.simhash, a.tokens, a.features
+FROM articles AS a
+WHERE a.id < ?
+ORDER BY a.id DESC
+LIMIT ?`
+
+// ListRecentFingerprints returns the newest articles' fingerprints as
+// DB.ListRecentFingerprints does.
+func (e *Embedded) ListRecentFingerprints(ctx context.Context, beforeID int64, limit int) ([]dedup.StoredFingerprint, error) {
+	if beforeID <= 0 {
+		beforeID = math.MaxInt64
+	}
+	rows, err := e.r.QueryContext(ctx, liteListRecentFingerprintsSQL, beforeID, limit)
+	if err != nil {
+		return nil, liteErr("list recent fingerprints", err)
+	}
+	defer rows.Close()
+	var fps []dedup.StoredFingerprint
+	for rows.Next() {
+		fp, err := scanLiteFingerprint(rows)
+		if err != nil {
+			return nil, liteErr("list recent fingerprints", err)
+		}
+		fps = append(fps, fp)
+	}
+	return fps, liteErr("list recent fingerprints", rows.Err())
 }
 
 func scanLiteFingerprint(rows *sql.Rows) (dedup.StoredFingerprint, error) {
