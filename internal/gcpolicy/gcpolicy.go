@@ -85,8 +85,7 @@ func GrowHeap(most uint64) uint64 {
 	for i := 0; i < len(b); i += page {
 		b[i] = 1
 	}
-	runtime.KeepAlive(b)
-	b = nil
+	runtime.KeepAlive(b) // b is garbage from here: the collection frees it
 	runtime.GC()
 	return n
 }

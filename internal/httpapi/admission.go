@@ -42,55 +42,36 @@ func admit(svc ArticleService, n int, wait func(time.Duration)) ArticleService {
 	return &admitted{ArticleService: svc, slots: semaphore.NewWeighted(int64(n)), wait: wait}
 }
 
-// enter waits for a slot. It fails with ctx's error when ctx ends first
-// (the request's deadline: 503 with Retry-After; a client gone: 499).
-func (a *admitted) enter(ctx context.Context) error {
+// within runs call once a slot is free and frees the slot after. It fails
+// with ctx's error when ctx ends first (the request's deadline: 503 with
+// Retry-After; a client gone: 499).
+func within[T any](ctx context.Context, a *admitted, call func() (T, error)) (T, error) {
 	start := time.Now()
 	if err := a.slots.Acquire(ctx, 1); err != nil {
-		return err
+		var zero T
+		return zero, err
 	}
+	defer a.slots.Release(1)
 	a.wait(time.Since(start))
-	return nil
+	return call()
 }
 
-func (a *admitted) leave() { a.slots.Release(1) }
-
 func (a *admitted) Ingest(ctx context.Context, in dedup.ArticleInput) (*dedup.Result, error) {
-	if err := a.enter(ctx); err != nil {
-		return nil, err
-	}
-	defer a.leave()
-	return a.ArticleService.Ingest(ctx, in)
+	return within(ctx, a, func() (*dedup.Result, error) { return a.ArticleService.Ingest(ctx, in) })
 }
 
 func (a *admitted) IngestBatch(ctx context.Context, in []dedup.ArticleInput) ([]dedup.BatchItem, error) {
-	if err := a.enter(ctx); err != nil {
-		return nil, err
-	}
-	defer a.leave()
-	return a.ArticleService.IngestBatch(ctx, in)
+	return within(ctx, a, func() ([]dedup.BatchItem, error) { return a.ArticleService.IngestBatch(ctx, in) })
 }
 
 func (a *admitted) Check(ctx context.Context, in dedup.ArticleInput, th dedup.Thresholds) (*dedup.Result, error) {
-	if err := a.enter(ctx); err != nil {
-		return nil, err
-	}
-	defer a.leave()
-	return a.ArticleService.Check(ctx, in, th)
+	return within(ctx, a, func() (*dedup.Result, error) { return a.ArticleService.Check(ctx, in, th) })
 }
 
 func (a *admitted) ListMatches(ctx context.Context, id int64, th dedup.Thresholds) ([]dedup.Match, error) {
-	if err := a.enter(ctx); err != nil {
-		return nil, err
-	}
-	defer a.leave()
-	return a.ArticleService.ListMatches(ctx, id, th)
+	return within(ctx, a, func() ([]dedup.Match, error) { return a.ArticleService.ListMatches(ctx, id, th) })
 }
 
 func (a *admitted) Compare(ctx context.Context, x, y int64) (*dedup.Comparison, error) {
-	if err := a.enter(ctx); err != nil {
-		return nil, err
-	}
-	defer a.leave()
-	return a.ArticleService.Compare(ctx, x, y)
+	return within(ctx, a, func() (*dedup.Comparison, error) { return a.ArticleService.Compare(ctx, x, y) })
 }

@@ -63,10 +63,7 @@ func listFingerprints(ctx context.Context, q querier, ids []int64) ([]dedup.Stor
 		return nil, nil
 	}
 	rows, _ := q.Query(ctx, listFingerprintsSQL, ids)
-	fps, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (dedup.StoredFingerprint, error) {
-		r, err := pgx.RowToStructByName[fingerprintRow](row)
-		return r.stored(), err
-	})
+	fps, err := collectFingerprints(rows)
 	if err != nil {
 		return nil, err
 	}
@@ -92,14 +89,19 @@ func (db *DB) ListRecentFingerprints(ctx context.Context, beforeID int64, limit 
 		beforeID = math.MaxInt64
 	}
 	rows, _ := db.pool.Query(ctx, listRecentFingerprintsSQL, beforeID, limit)
-	fps, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (dedup.StoredFingerprint, error) {
-		r, err := pgx.RowToStructByName[fingerprintRow](row)
-		return r.stored(), err
-	})
+	fps, err := collectFingerprints(rows)
 	if err != nil {
 		return nil, pgErr("list recent fingerprints", err)
 	}
 	return fps, nil
+}
+
+// collectFingerprints reads rows of fingerprintRow's columns.
+func collectFingerprints(rows pgx.Rows) ([]dedup.StoredFingerprint, error) {
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (dedup.StoredFingerprint, error) {
+		r, err := pgx.RowToStructByName[fingerprintRow](row)
+		return r.stored(), err
+	})
 }
 
 const updateFeaturesSQL = `

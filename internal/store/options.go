@@ -37,9 +37,9 @@ func WithMaxConns(n int32) Option {
 // WithGenericPlans has Postgres plan each of the store's statements once per
 // connection and reuse that plan (plan_cache_mode = force_generic_plan),
 // unless the URL sets plan_cache_mode itself. Its statements take their
-// rows by key, so a plan made without the parameters' values is the plan
-// made with them; by default Postgres re-plans several of them on every
-// call, which cost a POST about a tenth of its Postgres time
+// rows by key or from unnest of their arrays, so a plan made without the
+// parameters' values serves as well; by default Postgres re-plans several
+// of them on every call, which cost a POST about a tenth of its Postgres time
 // (docs/BENCHMARKS.md, "One plan per statement"). The embedded store
 // ignores it.
 func WithGenericPlans() Option {

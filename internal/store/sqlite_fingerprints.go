@@ -31,6 +31,12 @@ func liteListFingerprints(ctx context.Context, q liteQuerier, ids []int64) ([]de
 	if err != nil {
 		return nil, err
 	}
+	return scanLiteFingerprints(rows)
+}
+
+// scanLiteFingerprints reads and closes rows of liteListFingerprintsSQL's
+// columns.
+func scanLiteFingerprints(rows *sql.Rows) ([]dedup.StoredFingerprint, error) {
 	defer rows.Close()
 	var fps []dedup.StoredFingerprint
 	for rows.Next() {
@@ -61,16 +67,8 @@ func (e *Embedded) ListRecentFingerprints(ctx context.Context, beforeID int64, l
 	if err != nil {
 		return nil, liteErr("list recent fingerprints", err)
 	}
-	defer rows.Close()
-	var fps []dedup.StoredFingerprint
-	for rows.Next() {
-		fp, err := scanLiteFingerprint(rows)
-		if err != nil {
-			return nil, liteErr("list recent fingerprints", err)
-		}
-		fps = append(fps, fp)
-	}
-	return fps, liteErr("list recent fingerprints", rows.Err())
+	fps, err := scanLiteFingerprints(rows)
+	return fps, liteErr("list recent fingerprints", err)
 }
 
 func scanLiteFingerprint(rows *sql.Rows) (dedup.StoredFingerprint, error) {
