@@ -64,6 +64,10 @@ func serveAPI(ctx context.Context, cfg *Config, st database, logger *slog.Logger
 	defer stopDebug()
 	stopWorker := startWorker(ctx, worker)
 	defer stopWorker()
+	// Where autovacuum is off, nothing else vacuums and analyzes the
+	// tables as they grow.
+	stopMaintenance := startMaintenance(ctx, st, maintainEvery, logger)
+	defer stopMaintenance()
 	return serve(ctx, cfg.Addr, handler, logger)
 }
 
