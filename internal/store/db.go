@@ -97,14 +97,15 @@ func (db *DB) Maintain(ctx context.Context) error {
 // maintenanceDueSQL tells, where autovacuum is off (for the server, or
 // for article_keys), whether autovacuum would now vacuum article_keys (at
 // least $1 rows inserted since its last vacuum) or analyze articles (rows
-// changed since its last analyze: autovacuum's default threshold of 50
-// and a tenth of the table).
+// changed since its last analyze: the server's autovacuum analyze
+// threshold and scale factor, by default 50 and a tenth of the table).
 const maintenanceDueSQL = `
 SELECT NOT (current_setting('autovacuum')::bool
         AND coalesce((SELECT o.option_value::bool FROM pg_options_to_table(kc.reloptions) AS o
                       WHERE o.option_name = 'autovacuum_enabled'), true))
     AND (coalesce(ks.n_ins_since_vacuum, 0) >= $1
-        OR coalesce(ars.n_mod_since_analyze, 0) >= 50 + 0.1 * greatest(ac.reltuples, 0))
+        OR coalesce(ars.n_mod_since_analyze, 0) >= current_setting('autovacuum_analyze_threshold')::float8
+            + current_setting('autovacuum_analyze_scale_factor')::float8 * greatest(ac.reltuples, 0))
 FROM pg_class AS kc
 CROSS JOIN pg_class AS ac
 LEFT JOIN pg_stat_user_tables AS ks ON ks.relid = kc.oid
