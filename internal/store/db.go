@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -84,7 +85,7 @@ func (db *DB) Ping(ctx context.Context) error {
 // maintainSQL vacuums and analyzes the tables that ingestion fills. VACUUM
 // sets the visibility map, which keeps the candidate lookups on
 // article_keys index-only; ANALYZE gives the planner row counts.
-const maintainSQL = `VACUUM (ANALYZE) articles, article_keys, links, clusters`
+var maintainSQL = "VACUUM (ANALYZE) " + strings.Join(maintainedTables, ", ")
 
 // Maintain does after a stretch of bulk writes what autovacuum would do in
 // time: a bulk load outruns it (it starts at 20% growth), and where it is
@@ -92,49 +93,6 @@ const maintainSQL = `VACUUM (ANALYZE) articles, article_keys, links, clusters`
 func (db *DB) Maintain(ctx context.Context) error {
 	_, err := db.pool.Exec(ctx, maintainSQL)
 	return pgErr("vacuum and analyze", err)
-}
-
-// maintenanceDueSQL tells, where autovacuum is off (for the server, or
-// for article_keys), whether autovacuum would now vacuum article_keys (at
-// least $1 rows inserted since its last vacuum) or analyze articles (rows
-// changed since its last analyze: the server's autovacuum analyze
-// threshold and scale factor, by default 50 and a tenth of the table).
-const maintenanceDueSQL = `
-SELECT NOT (current_setting('autovacuum')::bool
-        AND coalesce((SELECT o.option_value::bool FROM pg_options_to_table(kc.reloptions) AS o
-                      WHERE o.option_name = 'autovacuum_enabled'), true))
-    AND (coalesce(ks.n_ins_since_vacuum, 0) >= $1
-        OR coalesce(ars.n_mod_since_analyze, 0) >= current_setting('autovacuum_analyze_threshold')::float8
-            + current_setting('autovacuum_analyze_scale_factor')::float8 * greatest(ac.reltuples, 0))
-FROM pg_class AS kc
-CROSS JOIN pg_class AS ac
-LEFT JOIN pg_stat_user_tables AS ks ON ks.relid = kc.oid
-LEFT JOIN pg_stat_user_tables AS ars ON ars.relid = ac.oid
-WHERE kc.oid = 'article_keys'::regclass AND ac.oid = 'articles'::regclass`
-
-// MaintainIfDue does what autovacuum would, where it is off: when
-// article_keys has had rows rows inserted since its last vacuum, or
-// articles has changed by a tenth since its last analyze, it runs Maintain
-// (VACUUM (ANALYZE) of the tables ingestion fills), and reports whether it
-// did.
-//
-// Both matter to a server. Candidate lookups are index-only scans, which
-// read the table too for every posting VACUUM has not yet marked visible
-// (where autovacuum is on, migration 0006 sets when it vacuums them). And
-// the server's connections keep one plan per statement
-// (WithGenericPlans), made when it starts: on a new, empty database those
-// are plans for empty tables, and only an ANALYZE makes Postgres plan
-// again.
-func (db *DB) MaintainIfDue(ctx context.Context, rows int64) (bool, error) {
-	var due bool
-	if err := db.pool.QueryRow(ctx, maintenanceDueSQL, rows).Scan(&due); err != nil {
-		return false, pgErr("check whether the tables need a vacuum", err)
-	}
-	if !due {
-		return false, nil
-	}
-	err := db.Maintain(ctx)
-	return err == nil, err
 }
 
 // Migrate applies the pending migrations; see the package function Migrate.

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"maps"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -24,9 +26,9 @@ func TestArticleKeysVacuumedAfterInserts(t *testing.T) {
 	}
 }
 
-// Where autovacuum is off, the server vacuums and analyzes the tables
-// itself once article_keys has taken enough rows or articles has grown by
-// a tenth (MaintainIfDue); where it is on, it leaves that to autovacuum.
+// Where autovacuum is off, the server does its work (MaintainIfDue): each
+// table gets what autovacuum's thresholds, read from the server's settings
+// and the table's storage parameters, say it is due, and nothing else.
 func TestMaintainIfDue(t *testing.T) {
 	db := newTestDB(t)
 	ctx := t.Context()
@@ -36,12 +38,32 @@ func TestMaintainIfDue(t *testing.T) {
 			t.Fatalf("%s: %v", sql, err)
 		}
 	}
-	exec(`ALTER TABLE article_keys SET (autovacuum_enabled = false)`)
+	// Turn autovacuum off for the four tables whatever the server's
+	// setting, give article_keys a small insert threshold and no analyze
+	// one, and put their storage parameters back afterwards.
+	saved := make(map[string][]string)
+	for _, table := range maintainedTables {
+		var opts []string
+		if err := db.pool.QueryRow(ctx, `SELECT coalesce(reloptions, '{}') FROM pg_class WHERE oid = $1::regclass`, table).Scan(&opts); err != nil {
+			t.Fatal(err)
+		}
+		saved[table] = opts
+		exec(`ALTER TABLE ` + table + ` SET (autovacuum_enabled = false)`)
+	}
 	t.Cleanup(func() {
-		if _, err := db.pool.Exec(context.Background(), `ALTER TABLE article_keys RESET (autovacuum_enabled)`); err != nil {
-			t.Error(err)
+		for table, opts := range saved {
+			reset := `ALTER TABLE ` + table + ` RESET (autovacuum_enabled, autovacuum_vacuum_insert_threshold, autovacuum_analyze_threshold)`
+			if _, err := db.pool.Exec(context.Background(), reset); err != nil {
+				t.Error(err)
+			}
+			if len(opts) > 0 {
+				if _, err := db.pool.Exec(context.Background(), `ALTER TABLE `+table+` SET (`+strings.Join(opts, ", ")+`)`); err != nil {
+					t.Error(err)
+				}
+			}
 		}
 	})
+	exec(`ALTER TABLE article_keys SET (autovacuum_vacuum_insert_threshold = 100, autovacuum_analyze_threshold = 1000000)`)
 	if err := db.Maintain(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -60,38 +82,53 @@ func TestMaintainIfDue(t *testing.T) {
 			}
 		}
 	}
-	counts := func() (vacuums, analyzes int64) {
+	counts := func() (keyVacuums, articleAnalyzes int64) {
 		t.Helper()
 		if err := db.pool.QueryRow(ctx, `
 SELECT (SELECT vacuum_count FROM pg_stat_user_tables WHERE relid = 'article_keys'::regclass),
-    (SELECT analyze_count FROM pg_stat_user_tables WHERE relid = 'articles'::regclass)`).Scan(&vacuums, &analyzes); err != nil {
+    (SELECT analyze_count FROM pg_stat_user_tables WHERE relid = 'articles'::regclass)`).Scan(&keyVacuums, &articleAnalyzes); err != nil {
 			t.Fatal(err)
 		}
-		return vacuums, analyzes
+		return keyVacuums, articleAnalyzes
 	}
-	due := func(rows int64, want bool) {
+	due := func(want ...string) {
 		t.Helper()
 		v0, a0 := counts()
-		did, err := db.MaintainIfDue(ctx, rows)
-		if err != nil || did != want {
-			t.Fatalf("MaintainIfDue(%d) = %v, %v; want %v", rows, did, err, want)
+		ran, err := db.MaintainIfDue(ctx)
+		if err != nil || !slices.Equal(ran, want) {
+			t.Fatalf("MaintainIfDue ran %q, %v; want %q", ran, err, want)
 		}
-		if v, a := counts(); want && (v != v0+1 || a != a0+1) {
-			t.Errorf("vacuums of article_keys %d → %d, analyzes of articles %d → %d; want one more each", v0, v, a0, a)
+		v, a := counts()
+		if wantV := v0 + int64(len(slices.DeleteFunc(slices.Clone(want), func(s string) bool {
+			return !strings.HasPrefix(s, "VACUUM") || !strings.HasSuffix(s, "article_keys")
+		}))); v != wantV {
+			t.Errorf("vacuums of article_keys %d → %d, want %d", v0, v, wantV)
+		}
+		if wantA := a0 + int64(len(slices.DeleteFunc(slices.Clone(want), func(s string) bool {
+			return s != `ANALYZE articles` && s != `VACUUM (ANALYZE) articles`
+		}))); a != wantA {
+			t.Errorf("analyzes of articles %d → %d, want %d", a0, a, wantA)
 		}
 	}
 
-	change(`INSERT INTO article_keys (key, article_id) SELECT k, 1 FROM generate_series(1, 100) AS k`)
-	due(101, false)
-	due(100, true)
-	due(1, false)
+	due()
+	change(`INSERT INTO article_keys (key, article_id) SELECT k, 1 FROM generate_series(1, 99) AS k`)
+	due()
+	change(`INSERT INTO article_keys (key, article_id) VALUES (100, 1)`)
+	due(`VACUUM article_keys`)
+	due()
 
-	// articles, never analyzed with rows in it: due after 50 changed rows.
-	change(`INSERT INTO clusters (id, canonical_id, size) SELECT -k, -k, 1 FROM generate_series(1, 60) AS k`,
+	// articles and clusters, empty when last analyzed: due after 50
+	// changed rows (autovacuum_analyze_threshold's default).
+	change(`INSERT INTO clusters (id, canonical_id, size) SELECT -k, -k, 1 FROM generate_series(1, 200) AS k`,
 		`INSERT INTO articles (id, source, external_id, body, format, cluster_id, fp_version, content_hash, simhash, tokens)
-		 SELECT -k, 't', 'x' || k, 'b', 'text', -k, 1, k, k, 1 FROM generate_series(1, 60) AS k`)
-	due(1<<40, true)
-	due(1<<40, false)
+		 SELECT -k, 't', 'x' || k, 'b', 'text', -k, 1, k, k, 1 FROM generate_series(1, 200) AS k`)
+	due(`ANALYZE articles`, `ANALYZE clusters`)
+	due()
+	// Deleted rows count towards a vacuum: 50 dead ones plus a fifth of
+	// the 200 the analyze counted (and one more, against rounding).
+	change(`DELETE FROM articles WHERE id >= -91`)
+	due(`VACUUM (ANALYZE) articles`)
 
 	// With autovacuum on for the table (and the server), autovacuum does it.
 	exec(`ALTER TABLE article_keys RESET (autovacuum_enabled)`)
@@ -99,6 +136,54 @@ SELECT (SELECT vacuum_count FROM pg_stat_user_tables WHERE relid = 'article_keys
 	if err := db.pool.QueryRow(ctx, `SELECT current_setting('autovacuum')::bool`).Scan(&on); err != nil {
 		t.Fatal(err)
 	}
-	change(`INSERT INTO article_keys (key, article_id) SELECT k, 2 FROM generate_series(1, 10) AS k`)
-	due(0, !on)
+	change(`INSERT INTO article_keys (key, article_id) SELECT k, 2 FROM generate_series(1, 100) AS k`)
+	if on {
+		due()
+	} else {
+		due(`VACUUM article_keys`)
+	}
+}
+
+func TestTableActivityDue(t *testing.T) {
+	defaults := map[string]string{
+		"autovacuum":                            "off",
+		"autovacuum_vacuum_threshold":           "50",
+		"autovacuum_vacuum_scale_factor":        "0.2",
+		"autovacuum_vacuum_insert_threshold":    "1000",
+		"autovacuum_vacuum_insert_scale_factor": "0.2",
+		"autovacuum_analyze_threshold":          "50",
+		"autovacuum_analyze_scale_factor":       "0.1",
+	}
+	on := maps.Clone(defaults)
+	on["autovacuum"] = "on"
+	for _, c := range []struct {
+		name             string
+		settings         map[string]string
+		t                tableActivity
+		vacuum, analyzes bool
+	}{
+		{"nothing changed", defaults, tableActivity{reltuples: 1000}, false, false},
+		{"never analyzed counts as empty", defaults, tableActivity{reltuples: -1, modifiedSinceAnalyze: 50}, false, true},
+		{"analyze below threshold", defaults, tableActivity{reltuples: 1000, modifiedSinceAnalyze: 149}, false, false},
+		{"analyze at threshold", defaults, tableActivity{reltuples: 1000, modifiedSinceAnalyze: 150}, false, true},
+		{"dead rows", defaults, tableActivity{reltuples: 1000, dead: 250}, true, false},
+		{"dead rows below", defaults, tableActivity{reltuples: 1000, dead: 249}, false, false},
+		{"inserts", defaults, tableActivity{reltuples: 1000, insertedSinceVacuum: 1200, modifiedSinceAnalyze: 1200}, true, true},
+		{"inserts below", defaults, tableActivity{reltuples: 1000, insertedSinceVacuum: 1199}, false, false},
+		{"table's insert threshold", defaults, tableActivity{reltuples: 1e8, insertedSinceVacuum: 500,
+			options: []string{"autovacuum_vacuum_insert_threshold=500", "autovacuum_vacuum_insert_scale_factor=0"}}, true, false},
+		{"insert vacuums turned off", defaults, tableActivity{reltuples: 0, insertedSinceVacuum: 1e9,
+			options: []string{"autovacuum_vacuum_insert_threshold=-1"}}, false, false},
+		{"autovacuum on", on, tableActivity{reltuples: 0, dead: 1e6, modifiedSinceAnalyze: 1e6}, false, false},
+		{"autovacuum on but not for the table", on, tableActivity{reltuples: 0, dead: 1e6,
+			options: []string{"autovacuum_enabled=false"}}, true, false},
+		{"table's own spelling of off", on, tableActivity{reltuples: 0, dead: 1e6,
+			options: []string{"autovacuum_enabled=OFF"}}, true, false},
+		{"autovacuum off but on for the table", defaults, tableActivity{reltuples: 0, dead: 1e6,
+			options: []string{"autovacuum_enabled=true"}}, true, false},
+	} {
+		if v, a := c.t.due(c.settings); v != c.vacuum || a != c.analyzes {
+			t.Errorf("%s: due = vacuum %v, analyze %v; want %v, %v", c.name, v, a, c.vacuum, c.analyzes)
+		}
+	}
 }
