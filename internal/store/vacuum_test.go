@@ -98,15 +98,18 @@ SELECT (SELECT vacuum_count FROM pg_stat_user_tables WHERE relid = 'article_keys
 		if err != nil || !slices.Equal(ran, want) {
 			t.Fatalf("MaintainIfDue ran %q, %v; want %q", ran, err, want)
 		}
+		// ran1 is 1 when want holds either statement: it counts once.
+		ran1 := func(either ...string) int64 {
+			if slices.ContainsFunc(want, func(s string) bool { return slices.Contains(either, s) }) {
+				return 1
+			}
+			return 0
+		}
 		v, a := counts()
-		if wantV := v0 + int64(len(slices.DeleteFunc(slices.Clone(want), func(s string) bool {
-			return !strings.HasPrefix(s, "VACUUM") || !strings.HasSuffix(s, "article_keys")
-		}))); v != wantV {
+		if wantV := v0 + ran1(`VACUUM article_keys`, `VACUUM (ANALYZE) article_keys`); v != wantV {
 			t.Errorf("vacuums of article_keys %d → %d, want %d", v0, v, wantV)
 		}
-		if wantA := a0 + int64(len(slices.DeleteFunc(slices.Clone(want), func(s string) bool {
-			return s != `ANALYZE articles` && s != `VACUUM (ANALYZE) articles`
-		}))); a != wantA {
+		if wantA := a0 + ran1(`ANALYZE articles`, `VACUUM (ANALYZE) articles`); a != wantA {
 			t.Errorf("analyzes of articles %d → %d, want %d", a0, a, wantA)
 		}
 	}
