@@ -78,5 +78,15 @@ func TestStartMaintenance(t *testing.T) {
 func TestStartMaintenanceWithoutMaintainer(t *testing.T) {
 	// The embedded store has no MaintainIfDue: no goroutine, and
 	// stop returns at once.
-	startMaintenance(t.Context(), struct{}{}, time.Millisecond, slog.New(slog.DiscardHandler))()
+	stop := startMaintenance(t.Context(), struct{}{}, time.Millisecond, slog.New(slog.DiscardHandler))
+	stopped := make(chan struct{})
+	go func() {
+		stop()
+		close(stopped)
+	}()
+	select {
+	case <-stopped:
+	case <-time.After(10 * time.Second):
+		t.Fatal("stop did not return for a store without MaintainIfDue")
+	}
 }
