@@ -3,6 +3,7 @@ package dedup
 import (
 	"flag"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -58,5 +59,33 @@ func TestGoldenPairs(t *testing.T) {
 	}
 	if got := b.String(); got != string(want) {
 		t.Errorf("pair scores changed (run with -update to accept):\n got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestFingerprintPinnedToVersion pins what a store keeps of an article (the
+// content hash, the SimHash, the candidate keys and the features) for the
+// current FingerprintVersion. Stored rows of one version are matched against
+// new ones without being fingerprinted again, so a change to any of these
+// must come with a new version; this test fails until both are changed.
+func TestFingerprintPinnedToVersion(t *testing.T) {
+	pinned := map[int]string{
+		8: "5368a2655c8f32d0",
+	}
+	texts := []string{join(story...), join(rewritten...), join(followUp...), join(other...)}
+	h := fnv.New64a()
+	for _, text := range texts {
+		_, fp := Analyze(text, FormatText)
+		fmt.Fprintf(h, "%d %x %x %d %x|", fp.Version, fp.ContentHash, fp.SimHash, fp.Tokens, fp.Features)
+		for _, k := range fp.Keys {
+			fmt.Fprintf(h, "%x,", k)
+		}
+	}
+	got := fmt.Sprintf("%016x", h.Sum64())
+	want, ok := pinned[FingerprintVersion]
+	if !ok {
+		t.Fatalf("no fingerprint pinned for version %d: add %d: %q", FingerprintVersion, FingerprintVersion, got)
+	}
+	if got != want {
+		t.Errorf("fingerprints of version %d changed (%s, pinned %s): bump FingerprintVersion and pin the new value", FingerprintVersion, got, want)
 	}
 }
