@@ -62,23 +62,10 @@ func shingleHashes(toks []uint32, k int) []uint64 {
 // with the token index of the run's first and last stopword. first and
 // last share their storage: they are read, never changed.
 func skeletonGrams(toks []uint32, m int) (grams []uint64, first, last []int32) {
-	// Stopwords and content words alternate unpredictably: count and
-	// collect them without branching on which a token is.
-	stops := 0
-	for _, t := range toks {
-		stops += int(t >> stopShift)
-	}
-	if stops < m {
+	pos, n := stopwordRuns(toks, m)
+	if n == 0 {
 		return nil, nil, nil
 	}
-	pos := make([]int32, stops+1) // one slot over, written and dropped
-	j := 0
-	for i, t := range toks {
-		pos[j] = int32(i)
-		j += int(t >> stopShift)
-	}
-	pos = pos[:stops:stops]
-	n := stops - m + 1
 	grams = make([]uint64, n)
 	for j := range n {
 		h := uint64(m) << 32
@@ -87,7 +74,83 @@ func skeletonGrams(toks []uint32, m int) (grams []uint64, first, last []int32) {
 		}
 		grams[j] = h
 	}
-	// The j-th run starts at the j-th stopword and ends at the (j+m-1)-th.
+	return grams, pos[:n:n], pos[m-1:]
+}
+
+// stopwordRuns returns the token index of every stopword of toks and the
+// number of runs of m consecutive stopwords: the j-th run starts at the
+// j-th stopword and ends at the (j+m-1)-th.
+func stopwordRuns(toks []uint32, m int) (pos []int32, n int) {
+	// Stopwords and content words alternate unpredictably: count and
+	// collect them without branching on which a token is.
+	stops := 0
+	for _, t := range toks {
+		stops += int(t >> stopShift)
+	}
+	if stops < m {
+		return nil, 0
+	}
+	pos = make([]int32, stops+1) // one slot over, written and dropped
+	j := 0
+	for i, t := range toks {
+		pos[j] = int32(i)
+		j += int(t >> stopShift)
+	}
+	return pos[:stops:stops], stops - m + 1
+}
+
+// Verification hashes. shingleHashes and skeletonGrams make the hashes
+// that candidate keys and the SimHash are built from: they are stored, so
+// they change only with FingerprintVersion. Verification hashes the same
+// shingles and grams again each time it decodes a stored profile, and
+// compares them only with hashes made the same way in the same process, so
+// it uses a cheaper hash: the tokens two by two as 64-bit words, combined
+// by multiplying by an odd constant and adding (Horner's rule), and mixed
+// once at the end. Two different shingles collide with a probability of
+// about 2^-64, as with the chained hash.
+const pairMul = 0x9e3779b97f4a7c15
+
+// verifyShingles and verifyGrams are written out for these widths: a
+// change to either fails to compile here.
+var _ = [1]struct{}{}[shingleWords-4]
+var _ = [1]struct{}{}[skeletonWords-6]
+
+// pair is two token hashes as one word.
+func pair(a, b uint32) uint64 { return uint64(a)<<32 | uint64(b) }
+
+// verifyShingles returns a hash of every run of shingleWords consecutive
+// token hashes, in order (a text shorter than that gives one shingle of
+// all its tokens), for verification only.
+func verifyShingles(toks []uint32) []uint64 {
+	if len(toks) < shingleWords {
+		return shingleHashes(toks, shingleWords)
+	}
+	out := make([]uint64, len(toks)-shingleWords+1)
+	for i := range out {
+		w := toks[i : i+shingleWords : i+shingleWords]
+		a := pair(w[0]&^stopBit, w[1]&^stopBit)
+		b := pair(w[2]&^stopBit, w[3]&^stopBit)
+		out[i] = mix64(a*pairMul + b)
+	}
+	return out
+}
+
+// verifyGrams is skeletonGrams(toks, skeletonWords) with verification
+// hashes.
+func verifyGrams(toks []uint32) (grams []uint64, first, last []int32) {
+	const m = skeletonWords
+	pos, n := stopwordRuns(toks, m)
+	if n == 0 {
+		return nil, nil, nil
+	}
+	grams = make([]uint64, n)
+	for j := range n {
+		p := pos[j : j+m : j+m]
+		a := pair(toks[p[0]], toks[p[1]])
+		b := pair(toks[p[2]], toks[p[3]])
+		c := pair(toks[p[4]], toks[p[5]])
+		grams[j] = mix64((a*pairMul+b)*pairMul + c)
+	}
 	return grams, pos[:n:n], pos[m-1:]
 }
 

@@ -70,3 +70,69 @@ func TestShingleAndGramHashesMatchReference(t *testing.T) {
 		}
 	}
 }
+
+// Verification hashes need not equal the stored ones, but they must tell
+// shingles and grams apart as well: equal runs of tokens hash equal and
+// different runs differ. A small vocabulary gives many runs that repeat
+// and many that differ in one place or in order only.
+func TestVerificationHashesTellRunsApart(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	vocab := make([]uint32, 40)
+	for i := range vocab {
+		vocab[i] = r.Uint32() &^ stopBit
+		if i%2 == 0 {
+			vocab[i] |= stopBit
+		}
+	}
+	toks := make([]uint32, 200_000)
+	for i := range toks {
+		toks[i] = vocab[r.IntN(len(vocab))]
+	}
+	check := func(what string, hashes []uint64, run func(i int) [skeletonWords]uint32) {
+		t.Helper()
+		seen := map[uint64][skeletonWords]uint32{}
+		distinct := map[[skeletonWords]uint32]bool{}
+		for i, h := range hashes {
+			w := run(i)
+			distinct[w] = true
+			if prev, ok := seen[h]; ok && prev != w {
+				t.Fatalf("%s: %x and %x both hash to %x", what, prev, w, h)
+			}
+			seen[h] = w
+		}
+		if len(seen) != len(distinct) {
+			t.Fatalf("%s: %d hashes for %d distinct runs", what, len(seen), len(distinct))
+		}
+		if len(distinct) < len(hashes)/4 {
+			t.Fatalf("%s: only %d distinct runs among %d: the test shows little", what, len(distinct), len(hashes))
+		}
+	}
+	check("shingles", verifyShingles(toks), func(i int) (w [skeletonWords]uint32) {
+		for k := range shingleWords {
+			w[k] = toks[i+k] &^ stopBit
+		}
+		return w
+	})
+	grams, first, last := verifyGrams(toks)
+	var stops []uint32
+	for _, tok := range toks {
+		if tok&stopBit != 0 {
+			stops = append(stops, tok)
+		}
+	}
+	check("grams", grams, func(j int) (w [skeletonWords]uint32) {
+		copy(w[:], stops[j:j+skeletonWords])
+		return w
+	})
+	// The grams' spans are skeletonGrams' own.
+	_, wf, wl := skeletonGrams(toks, skeletonWords)
+	if !slices.Equal(first, wf) || !slices.Equal(last, wl) {
+		t.Fatal("verifyGrams spans differ from skeletonGrams'")
+	}
+	// Short texts: one shingle of all their tokens, and no grams.
+	for n := range shingleWords {
+		if got := verifyShingles(toks[:n]); len(got) != min(n, 1) {
+			t.Errorf("%d tokens: %d shingles", n, len(got))
+		}
+	}
+}

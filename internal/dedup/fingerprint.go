@@ -54,16 +54,20 @@ func fingerprintProfile(p *profile) *Fingerprint {
 	if len(toks) == 0 {
 		return fp
 	}
-	fp.SimHash = simHash(toks, p.shingles)
-	feats := make([]uint64, 0, len(p.shingles)+len(p.grams))
-	feats = append(feats, p.shingles...)
-	for _, g := range p.grams {
+	// The profile's shingles and grams are hashed for verification only;
+	// what is stored is made of the stable hashes.
+	shingles := shingleHashes(toks, shingleWords)
+	grams, _, _ := skeletonGrams(toks, skeletonWords)
+	fp.SimHash = simHash(toks, shingles)
+	feats := make([]uint64, 0, len(shingles)+len(grams))
+	feats = append(feats, shingles...)
+	for _, g := range grams {
 		feats = append(feats, ^g)
 	}
 	fp.Keys = append(fp.Keys, lshKeys(minHash(feats))...)
 	fp.Keys = append(fp.Keys, simHashKeys(fp.SimHash)...)
 	fp.Keys = append(fp.Keys, winnow(shingleHashes(toks, anchorWords), winnowSpan, keyAnchor)...)
-	fp.Keys = append(fp.Keys, skeletonKeys(p.grams)...)
+	fp.Keys = append(fp.Keys, skeletonKeys(grams)...)
 	fp.Keys = append(fp.Keys, nameKeys(p)...)
 	fp.Keys = dedupKeys(fp.Keys)
 	return fp

@@ -71,7 +71,8 @@ func sharedKeys(a, b string, kind map[uint64]bool) (inKind, elsewhere int) {
 
 func skeletonOf(text string) []uint64 {
 	_, _, p := analyze(text, FormatText)
-	return p.grams
+	grams, _, _ := skeletonGrams(p.toks, skeletonWords)
+	return grams
 }
 
 // A rewrite whose spinner replaced function words as well as content words

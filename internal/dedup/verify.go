@@ -71,10 +71,12 @@ func (p *profile) setRecurring(runs []tokenRun) {
 // n tokens with digits) or a name (one token).
 type wordSpan struct{ at, n int32 }
 
-// newProfile builds the profile of a text's token hashes and figures.
+// newProfile builds the profile of a text's token hashes and figures. Its
+// shingles and grams carry verification hashes (see verifyShingles), not
+// those that keys are made of.
 func newProfile(toks []uint32, figures []wordSpan) *profile {
-	p := &profile{toks: toks, shingles: shingleHashes(toks, shingleWords), figures: figures}
-	p.grams, p.first, p.last = skeletonGrams(toks, skeletonWords)
+	p := &profile{toks: toks, shingles: verifyShingles(toks), figures: figures}
+	p.grams, p.first, p.last = verifyGrams(toks)
 	return p
 }
 
