@@ -106,8 +106,9 @@ func stopwordRuns(toks []uint32, m int) (pos []int32, n int) {
 // compares them only with hashes made the same way in the same process, so
 // it uses a cheaper hash: the tokens two by two as 64-bit words, combined
 // by multiplying by an odd constant and adding (Horner's rule), and mixed
-// once at the end. Two different shingles collide with a probability of
-// about 2^-64, as with the chained hash.
+// once at the end. Token hashes are well mixed, so two different shingles
+// collide with a probability of about 2^-64, as with the chained hash; a
+// collision would only count one shingle as matched.
 const pairMul = 0x9e3779b97f4a7c15
 
 // verifyShingles and verifyGrams are written out for these widths: a
