@@ -13,7 +13,8 @@ import (
 	"github.com/newsdedup/newsdedup/internal/dedup"
 )
 
-// fingerprintColumns are the columns of a fingerprintRow, in its order.
+// fingerprintColumns are the columns of a fingerprintRow, in its order, as
+// both stores read them.
 const fingerprintColumns = `a.id, a.cluster_id, a.published_at, a.ingested_at, a.fp_version,
     a.content_hash, a.simhash, a.tokens, a.features`
 

@@ -10,8 +10,7 @@ import (
 )
 
 const liteListFingerprintsSQL = `
-SELECT a.id, a.cluster_id, a.published_at, a.ingested_at, a.fp_version,
-    a.content_hash, a.simhash, a.tokens, a.features
+SELECT ` + fingerprintColumns + `
 FROM articles AS a
 WHERE a.id IN (SELECT value FROM json_each(?))
 ORDER BY a.id`
@@ -50,8 +49,7 @@ func scanLiteFingerprints(rows *sql.Rows) ([]dedup.StoredFingerprint, error) {
 }
 
 const liteListRecentFingerprintsSQL = `
-SELECT a.id, a.cluster_id, a.published_at, a.ingested_at, a.fp_version,
-    a.content_hash, a.simhash, a.tokens, a.features
+SELECT ` + fingerprintColumns + `
 FROM articles AS a
 WHERE a.id < ?
 ORDER BY a.id DESC
