@@ -77,23 +77,20 @@ func bandKeys(sig []uint32, rows int, kind uint64) []uint64 {
 	return keys
 }
 
-// simHashBlocks are the five bit ranges of the permuted-block scheme of
-// Manku, Jain and Das Sarma (2007) for a 3-bit radius: two fingerprints
-// within 3 bits differ in at most 3 of 5 blocks, so they agree exactly on
-// some pair of blocks, and each of the 10 pairs is a key.
-var simHashBlocks = [5][2]uint{{0, 13}, {13, 26}, {26, 39}, {39, 52}, {52, 64}}
+// simHashBlocks are the three bit ranges of the permuted-block scheme of
+// Manku, Jain and Das Sarma (2007) for a 2-bit radius: two fingerprints
+// within 2 bits differ in at most 2 of 3 blocks, so they agree exactly on
+// one, and each block is a key. A block of 21 bits is shared by chance by
+// one stored article in two million; a larger radius needs more and
+// shorter blocks, or pairs of them, for keys that (measured in
+// docs/BENCHMARKS.md) find no link the other kinds of key miss.
+var simHashBlocks = [3][2]uint{{0, 21}, {21, 42}, {42, 64}}
 
 func simHashKeys(fp uint64) []uint64 {
-	keys := make([]uint64, 0, 10)
-	block := func(i int) uint64 {
-		lo, hi := simHashBlocks[i][0], simHashBlocks[i][1]
-		return (fp >> lo) & (1<<(hi-lo) - 1)
-	}
-	for i := 0; i < len(simHashBlocks); i++ {
-		for j := i + 1; j < len(simHashBlocks); j++ {
-			h := uint64(keySimHash)<<56 | uint64(i)<<8 | uint64(j)
-			keys = append(keys, mix64(h^block(i)<<26^block(j)))
-		}
+	keys := make([]uint64, 0, len(simHashBlocks))
+	for i, b := range simHashBlocks {
+		block := (fp >> b[0]) & (1<<(b[1]-b[0]) - 1)
+		keys = append(keys, mix64(uint64(keySimHash)<<56|uint64(i)<<48^block))
 	}
 	return keys
 }

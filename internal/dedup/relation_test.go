@@ -1,6 +1,8 @@
 package dedup
 
 import (
+	"math/bits"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -115,24 +117,26 @@ func TestThresholdsOverride(t *testing.T) {
 }
 
 func TestSimHashBlocksFindNearCopies(t *testing.T) {
-	var fp uint64 = 0xdeadbeefcafef00d
-	keys := simHashKeys(fp)
-	for _, bits := range [][]uint{{0}, {5, 40}, {1, 30, 63}} {
-		near := fp
-		for _, b := range bits {
-			near ^= 1 << b
-		}
-		shared := 0
-		for _, k := range simHashKeys(near) {
-			for _, k2 := range keys {
-				if k == k2 {
-					shared++
-				}
+	rng := rand.New(rand.NewPCG(1, 2))
+	shares := func(a, b uint64) bool {
+		for _, k := range simHashKeys(a) {
+			if slices.Contains(simHashKeys(b), k) {
+				return true
 			}
 		}
-		if shared == 0 {
-			t.Errorf("fingerprints %d bits apart share no block key", len(bits))
+		return false
+	}
+	for range 10000 {
+		fp := rng.Uint64()
+		near := fp ^ 1<<rng.IntN(64) ^ 1<<rng.IntN(64) // 0 to 2 bits apart
+		if !shares(fp, near) {
+			t.Fatalf("%016x and %016x, %d bits apart, share no block key", fp, near, bits.OnesCount64(fp^near))
 		}
+	}
+	// Keys of one block never match another block's, and a different
+	// fingerprint does not share every key.
+	if fp := rng.Uint64(); shares(fp, fp^(1<<0|1<<21|1<<42)) {
+		t.Errorf("fingerprints differing in every block share a key")
 	}
 }
 
