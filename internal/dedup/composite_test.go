@@ -169,3 +169,105 @@ func TestOriginalArrivingAfterTwoTrimmedCopiesJoinsThem(t *testing.T) {
 		}
 	}
 }
+
+// A short wire story, and a longer story of other people that quotes it
+// whole in its middle.
+var (
+	bridgeStory = []string{
+		"Engineers in Dunmore closed the Kestrel Bridge on Monday after a routine inspection found cracks in two of the steel hangers that hold up its deck, the county roads office said.",
+		"Alan Price, who leads the county's bridge team, said the cracks were small but that nobody could say how fast they would grow in cold weather, so the crossing would stay shut until the hangers had been replaced.",
+		"Drivers were told to use the Carrow ferry or the motorway bridge ten miles upstream, and the county said it would publish a timetable for the repairs by the end of the week.",
+	}
+	rowingOpening = []string{
+		"Maria Lopez and Carlos Mendes rowed into Lisbon harbour on Sunday evening after fifty-one days alone on the Atlantic, the first pair from Valencia to cross it without a support boat.",
+		"Their boat, built by a small yard in Alicante, lost its rudder in a storm south of the Azores, and for nine days the Spanish pair steered with their oars while a Portuguese coastguard cutter followed them at a distance.",
+		"Lopez said the worst moment had not been the storm but the news, picked up on their radio in the middle of the ocean, that a bridge her grandfather had helped to build was in trouble.",
+	}
+	rowingClosing = []string{
+		"The pair will rest in Lisbon for a week before flying home, and Mendes said they had already started to plan a crossing of the Indian Ocean for the spring after next.",
+		"Their sponsors said the boat would be shown at the boat show in Barcelona in March, rudder or no rudder, with the oars they had steered it with for the last nine days.",
+	}
+	bridgeWriteThru = []string{
+		"Repairs to the Kestrel crossing at Dunmore could take three months or more, Price told reporters on Tuesday, as police began turning lorries away from its approach roads.",
+		"Price added that new hangers had been ordered from a works in Sheffield and that a free shuttle bus would carry people over the river for as long as the crossing stayed shut.",
+	}
+)
+
+// A story that quotes another whole inside its own (a feature that stops
+// for a wire item, a digest page) is partial reuse of it, even when no
+// text of its own story is stored to show that it holds a second one: it
+// opens with paragraphs of its own that name other people and places, and
+// goes on after the quoted passage. This holds whichever is stored first,
+// as long as the quoted story came out first.
+func TestStoryQuotedInsideAnotherIsPartial(t *testing.T) {
+	quoting := joinAll(rowingOpening, bridgeStory, rowingClosing)
+	for _, tt := range []struct {
+		name         string
+		quotingFirst bool
+	}{{"quoting story stored last", false}, {"quoted story stored last", true}} {
+		t.Run(tt.name, func(t *testing.T) {
+			svc := dedup.NewService(memstore.New(), dedup.Options{})
+			b, q := ingestPair(t, svc, tt.quotingFirst, doc{"bridge", joinAll(bridgeStory), day(1)}, doc{"rowing", quoting, day(2)})
+			if q.Article.ClusterID == b.Article.ClusterID {
+				t.Fatalf("the quoting story joined the story it quotes (matches %+v, %+v)", q.Matches, b.Matches)
+			}
+			later, other := q, b
+			if tt.quotingFirst {
+				later, other = b, q
+			}
+			if rel := relationTo(later, other.Article.ID); rel != dedup.RelationPartial {
+				t.Errorf("link between the two = %q, want partial", rel)
+			}
+		})
+	}
+}
+
+// A copy of the quoted story that arrives after the quoting one joins the
+// quoted story's cluster and is only partial to the quoting story: that
+// story quotes the copy's story, which came out before it, even though the
+// copy itself came out after.
+func TestCopyAfterAQuotingStoryJoinsTheQuoted(t *testing.T) {
+	svc := dedup.NewService(memstore.New(), dedup.Options{})
+	b := ingest(t, svc, "bridge", joinAll(bridgeStory), day(1))
+	q := ingest(t, svc, "rowing", joinAll(rowingOpening, bridgeStory, rowingClosing), day(2))
+	c := ingest(t, svc, "copy", "Bridge shut over cracks\n\n"+joinAll(bridgeStory), day(3))
+	if c.Article.ClusterID != b.Article.ClusterID {
+		t.Errorf("the copy is not in the quoted story's cluster (matches %+v)", c.Matches)
+	}
+	if c.Article.ClusterID == q.Article.ClusterID {
+		t.Errorf("the copy joined the quoting story's cluster (matches %+v)", c.Matches)
+	}
+	if rel := relationTo(c, q.Article.ID); rel != dedup.RelationPartial {
+		t.Errorf("copy to the quoting story = %q, want partial", rel)
+	}
+}
+
+// What a story's own later versions put around it keeps it one story: a
+// write-thru with a new lede about the same people (worded anew, so that
+// it matches nothing of the old text) above the old text and new
+// paragraphs below it, or a page's own line above a copy. So does an excerpt published after the story
+// it is taken from: a copy trimmed at both ends.
+func TestWriteThruAndExcerptAreNotQuotes(t *testing.T) {
+	svc := dedup.NewService(memstore.New(), dedup.Options{})
+	b := ingest(t, svc, "bridge", joinAll(bridgeStory), day(1))
+	w := ingest(t, svc, "write-thru", joinAll(bridgeWriteThru, bridgeStory, rowingClosing), day(2))
+	if w.Article.ClusterID != b.Article.ClusterID {
+		t.Errorf("the write-thru left the story's cluster (matches %+v)", w.Matches)
+	}
+
+	// A page may put a line of its own above the story (a teaser of
+	// another one), naming other places and people; it is too short to
+	// open a story that quotes this one.
+	promo := "Sunday's market in Ashby drew stalls from Corby and Kettering, and Joan Hale of the Northamptonshire growers called it the best since May."
+	p := ingest(t, svc, "page", joinAll([]string{promo}, bridgeStory, bridgeWriteThru[1:]), day(3))
+	if p.Article.ClusterID != b.Article.ClusterID {
+		t.Errorf("a copy under a line of the page's own left the story's cluster (matches %+v)", p.Matches)
+	}
+
+	svc = dedup.NewService(memstore.New(), dedup.Options{})
+	q := ingest(t, svc, "rowing", joinAll(rowingOpening, bridgeStory, rowingClosing), day(1))
+	e := ingest(t, svc, "excerpt", joinAll(bridgeStory), day(2))
+	if e.Article.ClusterID != q.Article.ClusterID {
+		t.Errorf("a later excerpt is not in the cluster of the story it is taken from (matches %+v)", e.Matches)
+	}
+}

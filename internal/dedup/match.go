@@ -188,7 +188,7 @@ func (s *Service) resolveComposites(ctx context.Context, checks []compositeCheck
 			if c.relation != RelationCopy && c.relation != RelationRewrite {
 				continue
 			}
-			if isComposite(c.m.covA.any, ch.p, c.prof, sources(ch.cands, i, ch.self), th) {
+			if isComposite(c.m.covA.any, ch.p, c.prof, datedOf(c.stored).before(ch.self), sources(ch.cands, i, ch.self), th) {
 				c.relation = RelationPartial
 				continue
 			}
@@ -273,7 +273,7 @@ func (s *Service) storedComposites(ctx context.Context, checks []compositeCheck,
 				profs = append(profs, sp.prof)
 			}
 		}
-		if isComposite(c.m.covB.any, c.prof, ch.p, profs, th) {
+		if isComposite(c.m.covB.any, c.prof, ch.p, ch.self.before(datedOf(c.stored)), profs, th) {
 			c.composite, c.relation = true, RelationPartial
 		}
 	})
@@ -322,22 +322,80 @@ func sources(cands []candidate, skip int, y dated) []*profile {
 // story and another one rather than a version of x.
 //
 // A container (more than 1-Rewrite of y is new) is a composite when texts
-// of other stories match most of its new material. A text that x accounts
-// for nearly whole has little new material, and on real pages that is
-// often page furniture the normalizer kept (a site's weather box, a
-// newsletter prompt, a quote many outlets carried); so there the new
-// material must come from one other story, unrelated to x, and be
-// specific to it: no text of a third story matches most of it.
-func isComposite(coveredByX []bool, y, x *profile, others []*profile, th Thresholds) bool {
+// of other stories match most of its new material, or when x stands
+// embedded in it and x's story came out first (x itself, when xFirst, or a
+// text in others that is the same story as x): then y quotes that story
+// inside one of its own, whether or not a text of its own story is stored
+// (see embedded). Where y came first, x is an excerpt of it, a copy
+// trimmed at both ends. Every text in others came out before y.
+//
+// A text that x accounts for nearly whole has little new material, and on
+// real pages that is often page furniture the normalizer kept (a site's
+// weather box, a newsletter prompt, a quote many outlets carried); so
+// there the new material must come from one other story, unrelated to x,
+// and be specific to it: no text of a third story matches most of it.
+func isComposite(coveredByX []bool, y, x *profile, xFirst bool, others []*profile, th Thresholds) bool {
 	rest, remainder, enough := newMaterial(coveredByX, th)
 	if !enough {
 		return false
 	}
 	if isContainer(remainder, len(y.toks), th) {
+		if embedded(rest, coveredByX, y, x) && (xFirst || slices.ContainsFunc(others, func(z *profile) bool { return sameStory(x, z, th) })) {
+			return true
+		}
 		return unionExplains(rest, remainder, coveredByX, y, x, others, th)
 	}
 	return secondStory(rest, remainder, y, x, others, th)
 }
+
+// embedded reports whether x stands inside y as a passage that another
+// story quotes: y, covered by x as given, carries new material (rest)
+// both before the first word x matches and after the last, and what comes
+// before opens a story of its own, naming other people and places than x
+// (see namesAnotherStory). A trimmed copy is the top of its original, so
+// its original's new material comes after it only. A write-thru puts a
+// new lede and new paragraphs around the version before it, but its lede
+// names the story's people. The opening must be at least minSecondStory
+// words: a page's headline and site lines come before its story too.
+func embedded(rest, covered []bool, y, x *profile) bool {
+	first, last := slices.Index(covered, true), len(covered)-1
+	if first < 0 {
+		return false
+	}
+	for !covered[last] {
+		last--
+	}
+	opening := rest[:first]
+	return count(opening) >= minSecondStory && count(rest[last+1:]) >= minSharedWords &&
+		namesAnotherStory(opening, y, x)
+}
+
+// namesAnotherStory reports whether the words of y marked in part name
+// other people and places than x: at least minOtherNames distinct names,
+// and fewer than a fifth of them among x's.
+func namesAnotherStory(part []bool, y, x *profile) bool {
+	var mine []uint64
+	for _, n := range y.names {
+		if int(n.at) < len(part) && part[n.at] {
+			mine = append(mine, uint64(y.toks[n.at]))
+		}
+	}
+	slices.Sort(mine)
+	mine = slices.Compact(mine)
+	if len(mine) < minOtherNames {
+		return false
+	}
+	theirs := make([]uint64, len(x.names))
+	for i, n := range x.names {
+		theirs[i] = uint64(x.toks[n.at])
+	}
+	slices.Sort(theirs)
+	return 5*countShared(mine, slices.Compact(theirs)) < len(mine)
+}
+
+// minOtherNames is the fewest distinct names for namesAnotherStory to
+// judge a passage by.
+const minOtherNames = 5
 
 // isContainer reports whether a text of n words, remainder of them new
 // material, carries more than the other text of a same-story pair can
@@ -554,7 +612,7 @@ func (s *Service) unmergeComposite(ctx context.Context, tx ClusterTx, clusterOf 
 			continue
 		}
 		covered := compare(profs[y], w).covA
-		if explained(covered) < th.Rewrite && (source == nil || isComposite(covered.any, profs[y], w, []*profile{source}, th)) {
+		if explained(covered) < th.Rewrite && (source == nil || isComposite(covered.any, profs[y], w, false, []*profile{source}, th)) {
 			l.Relation = RelationPartial
 			down = append(down, l)
 		}
