@@ -61,23 +61,36 @@ func relationTo(r *dedup.Result, id int64) dedup.Relation {
 // whichever of the follow-up and A is stored first (A is published first).
 func TestFollowUpReusingMostOfOneStory(t *testing.T) {
 	follow := joinAll(composed[0:9], composed[9:11])
-	for _, tt := range []struct {
-		name          string
-		followUpFirst bool
-	}{{"follow-up stored last", false}, {"story stored last", true}} {
-		t.Run(tt.name, func(t *testing.T) {
+	before := func(svc *dedup.Service) { ingest(t, svc, "b", storyB, day(1)) }
+	partialWhicheverFirst(t, before, doc{"a", storyA, day(2)}, doc{"follow", follow, day(3)})
+}
+
+// partialWhicheverFirst ingests x and y into a new service, prepared by
+// before (nil for nothing), once in each order, and checks that the two
+// end in different clusters and that the one stored last links the other
+// as partial.
+func partialWhicheverFirst(t *testing.T, before func(*dedup.Service), x, y doc) {
+	t.Helper()
+	for _, yFirst := range []bool{false, true} {
+		name := y.id + " stored last"
+		if yFirst {
+			name = x.id + " stored last"
+		}
+		t.Run(name, func(t *testing.T) {
 			svc := dedup.NewService(memstore.New(), dedup.Options{})
-			ingest(t, svc, "b", storyB, day(1))
-			a, f := ingestPair(t, svc, tt.followUpFirst, doc{"a", storyA, day(2)}, doc{"follow", follow, day(3)})
-			if f.Article.ClusterID == a.Article.ClusterID {
-				t.Fatalf("follow-up and story A in one cluster (matches %+v, %+v)", f.Matches, a.Matches)
+			if before != nil {
+				before(svc)
 			}
-			later, other := f, a
-			if tt.followUpFirst {
-				later, other = a, f
+			rx, ry := ingestPair(t, svc, yFirst, x, y)
+			if rx.Article.ClusterID == ry.Article.ClusterID {
+				t.Fatalf("%s and %s in one cluster (matches %+v, %+v)", x.id, y.id, rx.Matches, ry.Matches)
+			}
+			later, other := ry, rx
+			if yFirst {
+				later, other = rx, ry
 			}
 			if rel := relationTo(later, other.Article.ID); rel != dedup.RelationPartial {
-				t.Errorf("link between follow-up and A = %q, want partial", rel)
+				t.Errorf("link between %s and %s = %q, want partial", x.id, y.id, rel)
 			}
 		})
 	}
@@ -201,25 +214,7 @@ var (
 // as long as the quoted story came out first.
 func TestStoryQuotedInsideAnotherIsPartial(t *testing.T) {
 	quoting := joinAll(rowingOpening, bridgeStory, rowingClosing)
-	for _, tt := range []struct {
-		name         string
-		quotingFirst bool
-	}{{"quoting story stored last", false}, {"quoted story stored last", true}} {
-		t.Run(tt.name, func(t *testing.T) {
-			svc := dedup.NewService(memstore.New(), dedup.Options{})
-			b, q := ingestPair(t, svc, tt.quotingFirst, doc{"bridge", joinAll(bridgeStory), day(1)}, doc{"rowing", quoting, day(2)})
-			if q.Article.ClusterID == b.Article.ClusterID {
-				t.Fatalf("the quoting story joined the story it quotes (matches %+v, %+v)", q.Matches, b.Matches)
-			}
-			later, other := q, b
-			if tt.quotingFirst {
-				later, other = b, q
-			}
-			if rel := relationTo(later, other.Article.ID); rel != dedup.RelationPartial {
-				t.Errorf("link between the two = %q, want partial", rel)
-			}
-		})
-	}
+	partialWhicheverFirst(t, nil, doc{"bridge", joinAll(bridgeStory), day(1)}, doc{"rowing", quoting, day(2)})
 }
 
 // A copy of the quoted story that arrives after the quoting one joins the
