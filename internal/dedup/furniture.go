@@ -195,12 +195,49 @@ func isPhotoCredit(p string) bool {
 	return false
 }
 
+// isNotice reports a copyright notice. It runs on every paragraph, so it
+// compares case-insensitively in place rather than lower-casing a copy.
 func isNotice(p string) bool {
-	if strings.Contains(p, "©") {
-		return true
+	return strings.Contains(p, "©") || hasPrefixFold(p, "copyright ") || containsFold(p, "all rights reserved", 6)
+}
+
+// hasPrefixFold reports whether s begins with lower, an ASCII lower-case
+// string, in any case.
+func hasPrefixFold(s, lower string) bool {
+	if len(s) < len(lower) {
+		return false
 	}
-	l := strings.ToLower(p)
-	return strings.Contains(l, "all rights reserved") || strings.HasPrefix(l, "copyright ")
+	for i := 0; i < len(lower); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// containsFold reports whether s holds lower, an ASCII lower-case string,
+// in any case. It finds the needle's letter at anchor (best a rare one) in
+// either case with strings.IndexByte, which is vectorised, and compares the
+// whole needle only around those.
+func containsFold(s, lower string, anchor int) bool {
+	for _, c := range []byte{lower[anchor], lower[anchor] - ('a' - 'A')} {
+		for from := anchor; from < len(s); {
+			i := strings.IndexByte(s[from:], c)
+			if i < 0 {
+				break
+			}
+			at := from + i - anchor
+			if hasPrefixFold(s[at:], lower) {
+				return true
+			}
+			from += i + 1
+		}
+	}
+	return false
 }
 
 func endsSentence(p string) bool {

@@ -44,16 +44,15 @@ var minHashSeeds = func() [minHashes][2]uint64 {
 
 // minHash returns the MinHash signature of a set of feature hashes.
 func minHash(features []uint64) [minHashes]uint32 {
+	// One hash function at a time over all features: the running minimum
+	// stays in a register and the comparison needs no branch.
 	var sig [minHashes]uint32
-	for i := range sig {
-		sig[i] = ^uint32(0)
-	}
-	for _, f := range features {
-		for i, s := range minHashSeeds {
-			if v := uint32((f*s[0] + s[1]) >> 32); v < sig[i] {
-				sig[i] = v
-			}
+	for i, s := range minHashSeeds {
+		m := ^uint32(0)
+		for _, f := range features {
+			m = min(m, uint32((f*s[0]+s[1])>>32))
 		}
+		sig[i] = m
 	}
 	return sig
 }
