@@ -555,16 +555,6 @@ func linked(rel Relation) bool { return rel != "" }
 const minSecondStory = 2 * minSharedWords
 
 // countBoth counts the positions set in both a and b.
-func countBoth(a, b []bool) int {
-	n := 0
-	for i := range a {
-		if a[i] && b[i] {
-			n++
-		}
-	}
-	return n
-}
-
 func sameStory(x, z *profile, th Thresholds) bool {
 	return relationEnough(x, z, th, Relation.Clusters).Clusters()
 }

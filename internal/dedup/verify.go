@@ -1,11 +1,14 @@
 package dedup
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // profile is a text's token hashes with the shingles and skeleton grams that
@@ -290,14 +293,8 @@ func newCoverage(n int) coverage {
 }
 
 func (c *coverage) count() {
-	for i := range c.exact {
-		if c.exact[i] {
-			c.nExact++
-		}
-		if c.any[i] {
-			c.nAny++
-		}
-	}
+	c.nExact += count(c.exact)
+	c.nAny += count(c.any)
 }
 
 func mark(b []bool, from, to int) {
@@ -729,14 +726,39 @@ func novelWords(covered, skip []bool) int {
 	return total
 }
 
+// count returns how many of b are true. Coverage is counted for every
+// candidate, so it reads b eight at a time: a bool is one byte, 0 or 1, and
+// the set bits of eight of them are the trues among them.
 func count(b []bool) int {
-	n := 0
-	for _, x := range b {
-		if x {
+	return countBoth(b, nil)
+}
+
+// countBoth returns at how many indexes both a and b are true, or, when b
+// is nil, how many of a are true. b is at least as long as a.
+func countBoth(a, b []bool) int {
+	ab, bb := boolBytes(a), boolBytes(b)
+	n, i := 0, 0
+	for ; i+8 <= len(ab); i += 8 {
+		w := binary.LittleEndian.Uint64(ab[i:])
+		if bb != nil {
+			w &= binary.LittleEndian.Uint64(bb[i:])
+		}
+		n += bits.OnesCount64(w)
+	}
+	for ; i < len(ab); i++ {
+		if a[i] && (b == nil || b[i]) {
 			n++
 		}
 	}
 	return n
+}
+
+// boolBytes returns b's memory as bytes, each 0 or 1.
+func boolBytes(b []bool) []byte {
+	if b == nil {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(b))), len(b))
 }
 
 // explained is the share of a text that the other one accounts for: all
