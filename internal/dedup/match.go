@@ -554,7 +554,6 @@ func linked(rel Relation) bool { return rel != "" }
 // it takes more than one such paragraph.
 const minSecondStory = 2 * minSharedWords
 
-// countBoth counts the positions set in both a and b.
 func sameStory(x, z *profile, th Thresholds) bool {
 	return relationEnough(x, z, th, Relation.Clusters).Clusters()
 }

@@ -730,23 +730,19 @@ func novelWords(covered, skip []bool) int {
 // candidate, so it reads b eight at a time: a bool is one byte, 0 or 1, and
 // the set bits of eight of them are the trues among them.
 func count(b []bool) int {
-	return countBoth(b, nil)
+	return countBoth(b, b)
 }
 
-// countBoth returns at how many indexes both a and b are true, or, when b
-// is nil, how many of a are true. b is at least as long as a.
+// countBoth returns at how many indexes both a and b are true. b is at
+// least as long as a.
 func countBoth(a, b []bool) int {
 	ab, bb := boolBytes(a), boolBytes(b)
 	n, i := 0, 0
 	for ; i+8 <= len(ab); i += 8 {
-		w := binary.LittleEndian.Uint64(ab[i:])
-		if bb != nil {
-			w &= binary.LittleEndian.Uint64(bb[i:])
-		}
-		n += bits.OnesCount64(w)
+		n += bits.OnesCount64(binary.LittleEndian.Uint64(ab[i:]) & binary.LittleEndian.Uint64(bb[i:]))
 	}
 	for ; i < len(ab); i++ {
-		if a[i] && (b == nil || b[i]) {
+		if a[i] && b[i] {
 			n++
 		}
 	}
@@ -755,9 +751,6 @@ func countBoth(a, b []bool) int {
 
 // boolBytes returns b's memory as bytes, each 0 or 1.
 func boolBytes(b []bool) []byte {
-	if b == nil {
-		return nil
-	}
 	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(b))), len(b))
 }
 
