@@ -10,10 +10,13 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5"
 )
 
 // story returns a deterministic text of a few paragraphs.
@@ -265,5 +268,72 @@ func TestMaintainsTheStore(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestVacuumsPostingsWhenDue checks that, between the runs of
+// -maintain-every, a load into Postgres does what autovacuum would where
+// it is off: here it vacuums article_keys, made due after one insert, as
+// soon as it starts. -maintain-every 0 turns that off too.
+func TestVacuumsPostingsWhenDue(t *testing.T) {
+	ctx := context.Background()
+	url := testDatabaseURL(t)
+	dir := t.TempDir()
+	input := func(name string, from int) string {
+		var lines []string
+		for i := from; i < from+3; i++ {
+			lines = append(lines, jsonLine(t, map[string]string{"external_id": fmt.Sprint("v", i), "source": "wire", "body": story(uint64(200 + i))}))
+		}
+		return writeFile(t, filepath.Join(dir, name), strings.Join(lines, "\n")+"\n")
+	}
+	load := func(every, in string) string {
+		t.Helper()
+		log, err := runBackfill(ctx, t, "-database-url", url, "-maintain-every", every, in)
+		if err != nil {
+			t.Fatalf("backfill -maintain-every %s: %v\n%s", every, err, log)
+		}
+		return log
+	}
+	load("0", input("a.jsonl", 0)) // the schema, and postings nothing has vacuumed
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `ALTER TABLE article_keys SET (autovacuum_enabled = false, autovacuum_vacuum_insert_threshold = 1)`); err != nil {
+		t.Fatal(err)
+	}
+	// The first load's connections publish their counts as they close.
+	vacuums := func() (inserted, vacuumed int64) {
+		t.Helper()
+		if err := conn.QueryRow(ctx, `SELECT n_ins_since_vacuum, vacuum_count FROM pg_stat_user_tables WHERE relname = 'article_keys'`).Scan(&inserted, &vacuumed); err != nil {
+			t.Fatal(err)
+		}
+		return inserted, vacuumed
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if inserted, _ := vacuums(); inserted > 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the first load's postings never showed in pg_stat_user_tables")
+		}
+	}
+
+	if log := load("0", input("b.jsonl", 3)); strings.Contains(log, "tables vacuumed and analyzed") {
+		t.Errorf("-maintain-every 0 vacuumed:\n%s", log)
+	}
+	if _, vacuumed := vacuums(); vacuumed != 0 {
+		t.Fatalf("article_keys vacuumed %d times with -maintain-every 0", vacuumed)
+	}
+	log := load("1000000", input("c.jsonl", 6))
+	// VACUUM article_keys, or VACUUM (ANALYZE) article_keys where its
+	// changes are also due an analyze.
+	if !regexp.MustCompile(`msg="tables vacuumed and analyzed" statements="VACUUM (\(ANALYZE\) )?article_keys`).MatchString(log) {
+		t.Errorf("article_keys was due and not vacuumed:\n%s", log)
+	}
+	// Once at the start and once at the end (the run of -maintain-every).
+	if _, vacuumed := vacuums(); vacuumed < 2 {
+		t.Errorf("article_keys vacuumed %d times, want at least 2", vacuumed)
 	}
 }

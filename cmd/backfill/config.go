@@ -45,7 +45,8 @@ type Config struct {
 	LogFormat      string
 	CPUProfile     string // file to write a CPU profile to; empty means none
 	// MaintainEvery is how many records pass between two runs of the
-	// store's maintenance (Postgres: VACUUM ANALYZE); 0 means never.
+	// store's maintenance (Postgres: VACUUM ANALYZE), which in between does
+	// what autovacuum would where it is off; 0 means neither.
 	MaintainEvery int
 	// ProfileCacheMB bounds the decoded candidate profiles kept between
 	// batches, in MiB; 0 keeps none.
@@ -87,7 +88,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	e.Duration(&c.Progress, "progress", "DEDUP_BACKFILL_PROGRESS", 10*time.Second, "`interval` between progress log lines when stdout is not a terminal")
 	e.Level(&c.LogLevel, "log-level", "DEDUP_LOG_LEVEL", slog.LevelInfo, "log `level`: debug, info, warn or error")
 	e.String(&c.LogFormat, "log-format", "DEDUP_LOG_FORMAT", "text", "log `format`: text or json")
-	e.Int(&c.MaintainEvery, "maintain-every", "DEDUP_BACKFILL_MAINTAIN_EVERY", 100000, "refresh the store's statistics and visibility map (Postgres: VACUUM ANALYZE) every this many `records` and at the end; 0: never")
+	e.Int(&c.MaintainEvery, "maintain-every", "DEDUP_BACKFILL_MAINTAIN_EVERY", 100000, "refresh the store's statistics and visibility map (Postgres: VACUUM ANALYZE) every this many `records` and at the end, and in between do what autovacuum would where it is off; 0: neither")
 	e.Int(&c.ProfileCacheMB, "profile-cache", "DEDUP_PROFILE_CACHE_MB", 0, "`MiB` of decoded candidate profiles kept between batches (saves CPU on small archives only: docs/BENCHMARKS.md); 0: none")
 	e.String(&c.CPUProfile, "cpuprofile", "DEDUP_BACKFILL_CPUPROFILE", "", "write a CPU profile of the run to `file` (for go tool pprof)")
 	if err := e.Err(); err != nil {

@@ -70,7 +70,9 @@ func (b *backfiller) run(ctx context.Context, r *archive.MultiReader, cfg *Confi
 	readCtx, cancelRead := context.WithCancel(ctx)
 	p := startPipeline(readCtx, r, newSkipper(cfg.StartAfter), cfg.Workers, 2*cfg.BatchSize)
 	b.prog.Start()
+	stopMaintenance := b.maint.keepUp(wctx)
 	err := b.consume(ctx, wctx, p)
+	stopMaintenance()
 	cancelRead()
 	for range p.out {
 		// Drain, so the reader is done before the input closes.

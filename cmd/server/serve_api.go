@@ -13,6 +13,7 @@ import (
 	"github.com/newsdedup/newsdedup/internal/dedup"
 	"github.com/newsdedup/newsdedup/internal/gcpolicy"
 	"github.com/newsdedup/newsdedup/internal/httpapi"
+	"github.com/newsdedup/newsdedup/internal/store"
 	"github.com/newsdedup/newsdedup/internal/webhooks"
 )
 
@@ -66,7 +67,7 @@ func serveAPI(ctx context.Context, cfg *Config, st database, logger *slog.Logger
 	defer stopWorker()
 	// Where autovacuum is off, nothing else vacuums and analyzes the
 	// tables as they grow.
-	stopMaintenance := startMaintenance(ctx, st, maintainEvery, logger)
+	stopMaintenance := store.StartMaintenance(ctx, st, store.MaintainEvery, logger)
 	defer stopMaintenance()
 	return serve(ctx, cfg.Addr, handler, logger)
 }

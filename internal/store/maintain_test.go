@@ -1,6 +1,7 @@
-package main
+package store
 
 import (
+	"bytes"
 	"context"
 	"log/slog"
 	"strings"
@@ -34,7 +35,7 @@ func (f *fakeMaintainer) count() int {
 // first ANALYZE should not wait.
 func TestStartMaintenanceChecksAtOnce(t *testing.T) {
 	f := &fakeMaintainer{}
-	stop := startMaintenance(t.Context(), f, time.Hour, slog.New(slog.DiscardHandler))
+	stop := StartMaintenance(t.Context(), f, time.Hour, slog.New(slog.DiscardHandler))
 	deadline := time.Now().Add(10 * time.Second)
 	for f.count() == 0 && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
@@ -46,10 +47,10 @@ func TestStartMaintenanceChecksAtOnce(t *testing.T) {
 }
 
 func TestStartMaintenance(t *testing.T) {
-	var logs syncBuffer
+	var logs lockedBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, nil))
 	f := &fakeMaintainer{}
-	stop := startMaintenance(t.Context(), f, time.Millisecond, logger)
+	stop := StartMaintenance(t.Context(), f, time.Millisecond, logger)
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		calls := f.count()
@@ -78,7 +79,7 @@ func TestStartMaintenance(t *testing.T) {
 func TestStartMaintenanceWithoutMaintainer(t *testing.T) {
 	// The embedded store has no MaintainIfDue: no goroutine, and
 	// stop returns at once.
-	stop := startMaintenance(t.Context(), struct{}{}, time.Millisecond, slog.New(slog.DiscardHandler))
+	stop := StartMaintenance(t.Context(), struct{}{}, time.Millisecond, slog.New(slog.DiscardHandler))
 	stopped := make(chan struct{})
 	go func() {
 		stop()
@@ -89,4 +90,60 @@ func TestStartMaintenanceWithoutMaintainer(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("stop did not return for a store without MaintainIfDue")
 	}
+}
+
+// lockedBuffer is a bytes.Buffer that a logger may write from another
+// goroutine while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// slowMaintainer's MaintainIfDue runs until released, and reports whether
+// its context was cancelled meanwhile.
+type slowMaintainer struct {
+	started, release chan struct{}
+	cancelled        chan bool
+}
+
+func (s *slowMaintainer) MaintainIfDue(ctx context.Context) ([]string, error) {
+	close(s.started)
+	<-s.release
+	s.cancelled <- ctx.Err() != nil
+	return nil, nil
+}
+
+// stop lets a check in progress end rather than cancel it: backfill stops
+// maintenance before its final VACUUM, which would redo a cancelled one.
+func TestStopLetsTheCheckInProgressEnd(t *testing.T) {
+	s := &slowMaintainer{started: make(chan struct{}), release: make(chan struct{}), cancelled: make(chan bool, 1)}
+	stop := StartMaintenance(t.Context(), s, time.Hour, slog.New(slog.DiscardHandler))
+	<-s.started
+	stopped := make(chan struct{})
+	go func() {
+		stop()
+		close(stopped)
+	}()
+	select {
+	case <-stopped:
+		t.Fatal("stop returned while MaintainIfDue was still running")
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(s.release)
+	if <-s.cancelled {
+		t.Error("stop cancelled the check in progress")
+	}
+	<-stopped
 }
