@@ -47,7 +47,8 @@ func TestStartMaintenanceChecksAtOnce(t *testing.T) {
 }
 
 func TestStartMaintenance(t *testing.T) {
-	var logs lockedBuffer
+	// Read only after stop, which waits for the goroutine that writes it.
+	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, nil))
 	f := &fakeMaintainer{}
 	stop := StartMaintenance(t.Context(), f, time.Millisecond, logger)
@@ -80,35 +81,12 @@ func TestStartMaintenanceWithoutMaintainer(t *testing.T) {
 	// The embedded store has no MaintainIfDue: no goroutine, and
 	// stop returns at once.
 	stop := StartMaintenance(t.Context(), struct{}{}, time.Millisecond, slog.New(slog.DiscardHandler))
-	stopped := make(chan struct{})
-	go func() {
-		stop()
-		close(stopped)
-	}()
+	stopped := stopping(stop)
 	select {
 	case <-stopped:
 	case <-time.After(10 * time.Second):
 		t.Fatal("stop did not return for a store without MaintainIfDue")
 	}
-}
-
-// lockedBuffer is a bytes.Buffer that a logger may write from another
-// goroutine while the test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // slowMaintainer's MaintainIfDue runs until released, and reports whether
@@ -131,11 +109,7 @@ func TestStopLetsTheCheckInProgressEnd(t *testing.T) {
 	s := &slowMaintainer{started: make(chan struct{}), release: make(chan struct{}), cancelled: make(chan bool, 1)}
 	stop := StartMaintenance(t.Context(), s, time.Hour, slog.New(slog.DiscardHandler))
 	<-s.started
-	stopped := make(chan struct{})
-	go func() {
-		stop()
-		close(stopped)
-	}()
+	stopped := stopping(stop)
 	select {
 	case <-stopped:
 		t.Fatal("stop returned while MaintainIfDue was still running")
@@ -146,4 +120,15 @@ func TestStopLetsTheCheckInProgressEnd(t *testing.T) {
 		t.Error("stop cancelled the check in progress")
 	}
 	<-stopped
+}
+
+// stopping calls stop in a goroutine and returns a channel closed when it
+// returns.
+func stopping(stop func()) <-chan struct{} {
+	stopped := make(chan struct{})
+	go func() {
+		stop()
+		close(stopped)
+	}()
+	return stopped
 }
