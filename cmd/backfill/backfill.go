@@ -177,10 +177,13 @@ type maintainer struct {
 	running chan struct{} // closed when the run in progress ends; nil when none
 }
 
+// off reports a dry run or -maintain-every 0: no maintenance of any kind.
+func (m *maintainer) off() bool { return m.st == nil || m.every == 0 }
+
 // add counts records and starts a run when enough have passed and none is
 // in progress.
 func (m *maintainer) add(ctx context.Context, records int64) {
-	if m.st == nil || m.every == 0 {
+	if m.off() {
 		return
 	}
 	m.since += records
@@ -225,7 +228,7 @@ func (m *maintainer) start(ctx context.Context) {
 // The runs every so many records vacuum and analyze every table, too
 // seldom for that. stop lets a vacuum in progress end.
 func (m *maintainer) keepUp(ctx context.Context) (stop func()) {
-	if m.st == nil || m.every == 0 {
+	if m.off() {
 		return func() {}
 	}
 	return store.StartMaintenance(ctx, m.st, store.MaintainEvery, m.logger)
@@ -234,7 +237,7 @@ func (m *maintainer) keepUp(ctx context.Context) (stop func()) {
 // finish waits for a run in progress and, when records came in since the
 // last run, runs it once more, so the store is left ready for queries.
 func (m *maintainer) finish(ctx context.Context) {
-	if m.st == nil || m.every == 0 {
+	if m.off() {
 		return
 	}
 	m.wait()
