@@ -232,6 +232,43 @@ func TestTwoVersions(t *testing.T) {
 // Two days' reports written to one template, each with two figures, are
 // different stories when they share no figure; the same report copied, or
 // trimmed of the sentence that gives one of them, is not.
+// Two issues written to one template share its boilerplate figures (the
+// listing's dates, the fees, the denominations) and differ in their own:
+// the amount, the coupon and the day the terms are fixed. That is a third
+// of the figures, fewer than half, and still two stories; a corrected copy
+// differs in one.
+func TestTemplateTwinsSharingBoilerplateFiguresAreNotTheSameStory(t *testing.T) {
+	issue := func(issuer, amount, coupon, fixed string) string {
+		return join(
+			issuer+" is issuing a "+amount+" mln dlr equity warrant eurobond due April 30, 1992 paying an indicated coupon of "+coupon+" pct and priced at par, the lead manager Nomura International said.",
+			"Final terms will be fixed on April "+fixed+". The selling concession is 1-1/2 pct while management and underwriting combined pays 3/4 pct, and the bonds will be available in denominations of 5,000 dlrs and listed in Luxembourg.",
+			"The payment date is April 30 and the warrants are exercisable from May 20, 1987 until the bonds mature, the lead manager added in its statement to the market.",
+		)
+	}
+	a := issue("Nippon Shokubai Kagaku", "80", "2-1/8", "14")
+	if rel, score := relationOf(t, a, issue("Zenchiku Kensetsu Kogyo", "40", "2-1/4", "13")); rel.Clusters() {
+		t.Errorf("template twins = %q (%.2f), want not the same story", rel, score)
+	}
+	if rel, score := relationOf(t, a, issue("Nippon Shokubai Kagaku", "80", "2-1/4", "14")); !rel.Clusters() {
+		t.Errorf("issue with its coupon corrected = %q (%.2f), want the same story", rel, score)
+	}
+}
+
+// Copies of one story on two sites carry their own pages' time stamps;
+// those figures are the page's, and the copies stay the same story.
+func TestPageTimeStampsDoNotTellCopiesApart(t *testing.T) {
+	body := join(
+		"Officials said 12 people were hurt on Sunday when the old bridge over the river gave way during the evening rush hour in the centre of the town.",
+		"The city council had voted last year to spend 3.5 million dollars on repairs to the bridge, but the work was postponed twice, the mayor told reporters on Monday.",
+		"About 200 residents gathered outside the town hall to demand answers, and the regional government said it would open an inquiry into the collapse this week.",
+	)
+	a := join("TIMES Published 1:42 p.m. ET July 15, 2018 | Updated 1:48 p.m. ET July 15, 2018", body)
+	b := join("TIMES Published 12:42 p.m. CT July 15, 2018 | Updated 12:48 p.m. CT July 15, 2018", body)
+	if rel, score := relationOf(t, a, b); rel != RelationCopy {
+		t.Errorf("copies with their own time stamps = %q (%.2f), want %q", rel, score, RelationCopy)
+	}
+}
+
 func TestDailyReportsWithOtherFiguresAreNotTheSameStory(t *testing.T) {
 	report := func(amount, rate string) string {
 		return join(

@@ -8,7 +8,7 @@ import "slices"
 // re-indexed (fingerprinted, keyed and matched again) when it is submitted
 // again, unchanged: by the API, the ingest hook, or a backfill run over the
 // same archive.
-const FingerprintVersion = 9
+const FingerprintVersion = 10
 
 // Fingerprint is everything computed from an article's text that matching needs.
 type Fingerprint struct {

@@ -18,7 +18,12 @@ import (
 //     ("... in Helsinki, Monday. (AP Photo/Evan Vucci)") or is followed by
 //     one standing alone. Agencies syndicate their pictures with the same
 //     captions, so a caption kept as prose links unrelated stories;
-//   - a copyright or rights notice.
+//   - a copyright or rights notice;
+//   - a page's time stamp: a line that gives a clock time and does not end
+//     like a sentence ("USA TODAY Published 1:42 p.m. ET July 15, 2018 |
+//     Updated 1:48 p.m. ET July 15, 2018"). Copies of one story carry
+//     their own pages' times, so these figures are the page's, not the
+//     story's.
 // A run of short lines of which at least minTableRows, and at least half,
 // hold a figure is a table (an earnings report, results, a scoreboard):
 // content, though each line alone has the shape of furniture.
@@ -89,13 +94,20 @@ func markTables(t *Text) {
 // 5:58 am PDT, Monday, July 16, 2018", "Jul 15, 2018 2:37 PM"): page
 // furniture, whose figures do not make it a table row.
 func isTimestamp(p string) bool {
-	notWord := func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != ':' }
-	for _, w := range strings.FieldsFunc(p, notWord) {
-		if calendarWords[strings.TrimSuffix(w, ":")] || isClockTime(w) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(stampWords(p), func(w string) bool {
+		return calendarWords[strings.TrimSuffix(w, ":")] || isClockTime(w)
+	})
+}
+
+// hasClockTime reports a line that gives a clock time ("7:15 AM").
+func hasClockTime(p string) bool {
+	return slices.ContainsFunc(stampWords(p), isClockTime)
+}
+
+// stampWords splits a line into words as a time stamp writes them:
+// letters, digits and colons ("Updated:", "5:58").
+func stampWords(p string) []string {
+	return strings.FieldsFunc(p, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != ':' })
 }
 
 // calendarWords are the month and weekday names, in full and abbreviated,
@@ -151,6 +163,8 @@ func isFurniture(p string) bool {
 	case n < minProseWords && !endsSentence(p):
 		return true
 	case n <= 3:
+		return true
+	case n <= 3*minProseWords && !endsSentence(p) && hasClockTime(p):
 		return true
 	}
 	return false

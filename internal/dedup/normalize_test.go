@@ -136,6 +136,10 @@ func TestFurniture(t *testing.T) {
 		{"copyright sign", "© Example News Ltd 2022, all content licensed for use.", true},
 		{"short sentence", "He left.", true},
 		{"quoted sentence", "“We will not give up on this country, not now,” she said.", false},
+		{"time stamp", "USA TODAY Published 1:42 p.m. ET July 15, 2018 | Updated 1:48 p.m. ET July 15, 2018", true},
+		{"time stamp after the date", "Originally published July 15, 2018 at 9:06 pm", true},
+		{"clock time in a sentence", "Banks must make their bids by 14:00 GMT tomorrow, the central bank said.", false},
+		{"clock time in a long line", "Polls opened at 7:00 in the morning and long queues formed outside schools and town halls across the country as voters waited in the rain for hours", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

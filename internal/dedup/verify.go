@@ -635,16 +635,23 @@ func countShared(a, b []uint64) int {
 // difference in them to tell two stories apart.
 const minSpans = 3
 
-// otherFigures reports whether two texts give mostly different figures:
-// then they are different stories written to one template (two bond
-// issues, two companies' results, two countries' crop estimates), however
-// alike their wording. A copy or a rewrite keeps the figures; spinners and
-// translators replace words, not amounts and dates. Texts with fewer than
-// minSpans figures differ when they share none of them: two days' reports
-// of the same kind ("Fed adds reserves via customer repurchases", 1.5 and
-// then 2.5 billion dlrs, funds at 6-1/8 and then 6-3/16 pct).
+// otherFigures reports whether two texts give other figures: then they are
+// different stories written to one template (two bond issues, two
+// companies' results, two countries' crop estimates), however alike their
+// wording. A copy or a rewrite keeps the figures; spinners and translators
+// replace words, not amounts and dates. So of the figures both texts give
+// in the parts they account for in each other, one may differ (a corrected
+// figure, a typing slip, an amount written another way), or a quarter of
+// them where there are more than four; two bond issues written to one
+// template share their boilerplate figures (denominations, fees, a
+// listing's dates) and differ in the issue's own, more than that. Texts
+// with fewer than minSpans figures differ when they share none of them:
+// two days' reports of the same kind ("Fed adds reserves via customer
+// repurchases", 1.5 and then 2.5 billion dlrs, funds at 6-1/8 and then
+// 6-3/16 pct).
 func (m measure) otherFigures() bool {
-	return m.figures >= minSpans && 2*m.sharedFigures < m.figures || m.noFigureShared
+	differ := m.figures - m.sharedFigures
+	return m.figures >= minSpans && 4*differ > max(4, m.figures) || m.noFigureShared
 }
 
 // otherNames reports whether two texts name mostly different people,
