@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -49,21 +50,7 @@ type tableActivity struct {
 // It reports false for both where autovacuum is on for t: it will act
 // itself.
 func (t tableActivity) due(settings map[string]string) (vacuum, analyze bool) {
-	get := func(name string) string {
-		for _, o := range t.options {
-			if k, v, ok := strings.Cut(o, "="); ok && k == name {
-				return v
-			}
-		}
-		return settings[name]
-	}
-	num := func(name string) float64 {
-		f, err := strconv.ParseFloat(get(name), 64)
-		if err != nil {
-			return -1 // unknown: that threshold never triggers
-		}
-		return f
-	}
+	get, num := t.setting(settings), t.number(settings)
 	// Postgres spells booleans on/off, true/false, yes/no or 1/0, in any
 	// case and as any unique prefix; its settings say on or off.
 	on := func(name string) bool {
@@ -82,6 +69,77 @@ func (t tableActivity) due(settings map[string]string) (vacuum, analyze bool) {
 		over(t.insertedSinceVacuum, "autovacuum_vacuum_insert_threshold", "autovacuum_vacuum_insert_scale_factor")
 	analyze = over(t.modifiedSinceAnalyze, "autovacuum_analyze_threshold", "autovacuum_analyze_scale_factor")
 	return vacuum, analyze
+}
+
+// setting returns a function that reads one of t's autovacuum settings:
+// its own storage parameter, or else the server's setting.
+func (t tableActivity) setting(settings map[string]string) func(name string) string {
+	return func(name string) string {
+		for _, o := range t.options {
+			if k, v, ok := strings.Cut(o, "="); ok && k == name {
+				return v
+			}
+		}
+		return settings[name]
+	}
+}
+
+// number is setting for a number; -1 where it is unknown.
+func (t tableActivity) number(settings map[string]string) func(name string) float64 {
+	get := t.setting(settings)
+	return func(name string) float64 {
+		f, err := strconv.ParseFloat(get(name), 64)
+		if err != nil {
+			return -1 // unknown: a threshold that never triggers, a cost that is not set
+		}
+		return f
+	}
+}
+
+// vacuumCost returns the cost-based delay (in ms) and cost limit that
+// autovacuum would vacuum and analyze t with, as vacuum_cost_delay and
+// vacuum_cost_limit take them; "" for the session's own (where the
+// autovacuum setting is -1: "use the vacuum one").
+//
+// Autovacuum sleeps for the delay each time its work adds up to the limit
+// (2 ms per 200 units by default), so that a vacuum shares the machine
+// with the queries; a VACUUM statement does not sleep by default. At
+// 1,000,000 stored articles an unthrottled vacuum of article_keys held the
+// server's POST p99 above 200 ms for the second it ran (docs/BENCHMARKS.md,
+// "Vacuums that share the machine").
+func (t tableActivity) vacuumCost(settings map[string]string) (delay, limit string) {
+	num := t.number(settings)
+	if d := num("autovacuum_vacuum_cost_delay"); d >= 0 {
+		delay = strconv.FormatFloat(d, 'f', -1, 64)
+	}
+	if l := num("autovacuum_vacuum_cost_limit"); l >= 1 {
+		limit = strconv.FormatFloat(l, 'f', -1, 64)
+	}
+	return delay, limit
+}
+
+// setVacuumCostSQL sets the session's vacuum_cost_delay and
+// vacuum_cost_limit to $1 and $2, or back to their defaults where those
+// are empty.
+const setVacuumCostSQL = `
+SELECT set_config(name, coalesce(nullif(CASE name WHEN 'vacuum_cost_delay' THEN $1 ELSE $2 END, ''), reset_val), false)
+FROM pg_settings WHERE name IN ('vacuum_cost_delay', 'vacuum_cost_limit')`
+
+// withVacuumCost runs fn with conn's vacuum_cost_delay and
+// vacuum_cost_limit set to delay and limit ("": the default), and sets them
+// back to their defaults before it returns. A connection whose settings
+// could not be set back is closed, so that the pool does not hand it out
+// again.
+func withVacuumCost(ctx context.Context, conn *pgx.Conn, delay, limit string, fn func() error) error {
+	if _, err := conn.Exec(ctx, setVacuumCostSQL, delay, limit); err != nil {
+		return pgErr("set the vacuum cost", err)
+	}
+	err := fn()
+	if _, rerr := conn.Exec(context.WithoutCancel(ctx), setVacuumCostSQL, "", ""); rerr != nil {
+		_ = conn.Close(context.WithoutCancel(ctx))
+		err = errors.Join(err, pgErr("reset the vacuum cost", rerr))
+	}
+	return err
 }
 
 // MaintainIfDue does what autovacuum would, where it is off (for the
@@ -113,6 +171,7 @@ func (db *DB) MaintainIfDue(ctx context.Context) ([]string, error) {
 	rows, _ = db.pool.Query(ctx, tableActivitySQL, maintainedTables)
 	var t tableActivity
 	var run []string
+	var costs [][2]string // each statement's vacuum cost delay and limit
 	if _, err := pgx.ForEachRow(rows, []any{&t.name, &t.reltuples, &t.options, &t.dead, &t.insertedSinceVacuum, &t.modifiedSinceAnalyze}, func() error {
 		switch vacuum, analyze := t.due(settings); {
 		case vacuum && analyze:
@@ -121,13 +180,28 @@ func (db *DB) MaintainIfDue(ctx context.Context) ([]string, error) {
 			run = append(run, "VACUUM "+t.name)
 		case analyze:
 			run = append(run, "ANALYZE "+t.name)
+		default:
+			return nil
 		}
+		delay, limit := t.vacuumCost(settings)
+		costs = append(costs, [2]string{delay, limit})
 		return nil
 	}); err != nil {
 		return nil, pgErr("check whether the tables need a vacuum", err)
 	}
+	if len(run) == 0 {
+		return nil, nil
+	}
+	conn, err := db.pool.Acquire(ctx)
+	if err != nil {
+		return nil, pgErr("maintain", err)
+	}
+	defer conn.Release()
 	for i, sql := range run {
-		if _, err := db.pool.Exec(ctx, sql); err != nil {
+		if err := withVacuumCost(ctx, conn.Conn(), costs[i][0], costs[i][1], func() error {
+			_, err := conn.Exec(ctx, sql)
+			return err
+		}); err != nil {
 			return run[:i], pgErr(fmt.Sprintf("maintain (%s)", sql), err)
 		}
 	}

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -26,21 +28,20 @@ func TestArticleKeysVacuumedAfterInserts(t *testing.T) {
 	}
 }
 
-// Where autovacuum is off, the server does its work (MaintainIfDue): each
-// table gets what autovacuum's thresholds, read from the server's settings
-// and the table's storage parameters, say it is due, and nothing else.
-func TestMaintainIfDue(t *testing.T) {
-	db := newTestDB(t)
+// maintainedByHand turns autovacuum off for the four tables whatever the
+// server's setting, and puts their storage parameters back after the test.
+// It returns exec, which runs a statement, and change, which runs
+// statements on one connection and has it publish its statistics now
+// rather than when it next goes idle for a while.
+func maintainedByHand(t *testing.T, db *DB) (exec func(sql string), change func(sqls ...string)) {
+	t.Helper()
 	ctx := t.Context()
-	exec := func(sql string) {
+	exec = func(sql string) {
 		t.Helper()
 		if _, err := db.pool.Exec(ctx, sql); err != nil {
 			t.Fatalf("%s: %v", sql, err)
 		}
 	}
-	// Turn autovacuum off for the four tables whatever the server's
-	// setting, give article_keys a small insert threshold and no analyze
-	// one, and put their storage parameters back afterwards.
 	saved := make(map[string][]string)
 	for _, table := range maintainedTables {
 		var opts []string
@@ -52,7 +53,7 @@ func TestMaintainIfDue(t *testing.T) {
 	}
 	t.Cleanup(func() {
 		for table, opts := range saved {
-			reset := `ALTER TABLE ` + table + ` RESET (autovacuum_enabled, autovacuum_vacuum_insert_threshold, autovacuum_analyze_threshold)`
+			reset := `ALTER TABLE ` + table + ` RESET (autovacuum_enabled, autovacuum_vacuum_insert_threshold, autovacuum_analyze_threshold, autovacuum_vacuum_cost_delay, autovacuum_vacuum_cost_limit)`
 			if _, err := db.pool.Exec(context.Background(), reset); err != nil {
 				t.Error(err)
 			}
@@ -63,13 +64,7 @@ func TestMaintainIfDue(t *testing.T) {
 			}
 		}
 	})
-	exec(`ALTER TABLE article_keys SET (autovacuum_vacuum_insert_threshold = 100, autovacuum_analyze_threshold = 1000000)`)
-	if err := db.Maintain(ctx); err != nil {
-		t.Fatal(err)
-	}
-	// Change the tables on one connection and have it publish its
-	// statistics now rather than when it next goes idle for a while.
-	change := func(sqls ...string) {
+	change = func(sqls ...string) {
 		t.Helper()
 		conn, err := db.pool.Acquire(ctx)
 		if err != nil {
@@ -81,6 +76,20 @@ func TestMaintainIfDue(t *testing.T) {
 				t.Fatalf("%s: %v", sql, err)
 			}
 		}
+	}
+	return exec, change
+}
+
+// Where autovacuum is off, the server does its work (MaintainIfDue): each
+// table gets what autovacuum's thresholds, read from the server's settings
+// and the table's storage parameters, say it is due, and nothing else.
+func TestMaintainIfDue(t *testing.T) {
+	db := newTestDB(t)
+	ctx := t.Context()
+	exec, change := maintainedByHand(t, db)
+	exec(`ALTER TABLE article_keys SET (autovacuum_vacuum_insert_threshold = 100, autovacuum_analyze_threshold = 1000000)`)
+	if err := db.Maintain(ctx); err != nil {
+		t.Fatal(err)
 	}
 	counts := func() (keyVacuums, articleAnalyzes int64) {
 		t.Helper()
@@ -188,5 +197,115 @@ func TestTableActivityDue(t *testing.T) {
 		if v, a := c.t.due(c.settings); v != c.vacuum || a != c.analyzes {
 			t.Errorf("%s: due = vacuum %v, analyze %v; want %v, %v", c.name, v, a, c.vacuum, c.analyzes)
 		}
+	}
+}
+
+// Autovacuum throttles itself with its own cost delay and limit, or the
+// vacuum ones where those are -1; a table's storage parameters override
+// the server's settings.
+func TestTableActivityVacuumCost(t *testing.T) {
+	defaults := map[string]string{"autovacuum_vacuum_cost_delay": "2", "autovacuum_vacuum_cost_limit": "-1"}
+	for _, c := range []struct {
+		name         string
+		settings     map[string]string
+		options      []string
+		delay, limit string
+	}{
+		{"server's defaults", defaults, nil, "2", ""},
+		{"server's limit", map[string]string{"autovacuum_vacuum_cost_delay": "20", "autovacuum_vacuum_cost_limit": "1000"}, nil, "20", "1000"},
+		{"the vacuum delay", map[string]string{"autovacuum_vacuum_cost_delay": "-1", "autovacuum_vacuum_cost_limit": "-1"}, nil, "", ""},
+		{"a fraction of a millisecond", map[string]string{"autovacuum_vacuum_cost_delay": "0.5"}, nil, "0.5", ""},
+		{"table's own", defaults, []string{"autovacuum_vacuum_cost_delay=0", "autovacuum_vacuum_cost_limit=500"}, "0", "500"},
+		{"unknown", map[string]string{}, nil, "", ""},
+	} {
+		delay, limit := tableActivity{options: c.options}.vacuumCost(c.settings)
+		if delay != c.delay || limit != c.limit {
+			t.Errorf("%s: vacuumCost = %q, %q; want %q, %q", c.name, delay, limit, c.delay, c.limit)
+		}
+	}
+}
+
+// A maintenance statement runs with the cost settings it is given, and the
+// connection goes back to the pool with the defaults.
+func TestWithVacuumCost(t *testing.T) {
+	db := newTestDB(t)
+	ctx := t.Context()
+	conn, err := db.pool.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	show := func() (delay, limit string) {
+		t.Helper()
+		if err := conn.QueryRow(ctx, `SELECT current_setting('vacuum_cost_delay'), current_setting('vacuum_cost_limit')`).Scan(&delay, &limit); err != nil {
+			t.Fatal(err)
+		}
+		return delay, limit
+	}
+	d0, l0 := show()
+	for _, c := range []struct{ delay, limit, wantDelay, wantLimit string }{
+		{"2", "300", "2ms", "300"},
+		{"2", "", "2ms", l0},
+		{"", "", d0, l0},
+	} {
+		var d, l string
+		if err := withVacuumCost(ctx, conn.Conn(), c.delay, c.limit, func() error {
+			d, l = show()
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if d != c.wantDelay || l != c.wantLimit {
+			t.Errorf("with %q, %q: vacuum_cost_delay %s, vacuum_cost_limit %s; want %s, %s", c.delay, c.limit, d, l, c.wantDelay, c.wantLimit)
+		}
+		if d, l := show(); d != d0 || l != l0 {
+			t.Errorf("after %q, %q: vacuum_cost_delay %s, vacuum_cost_limit %s; want the defaults %s, %s", c.delay, c.limit, d, l, d0, l0)
+		}
+	}
+	// fn's error comes back, and the settings are reset all the same.
+	want := errors.New("vacuum failed")
+	if err := withVacuumCost(ctx, conn.Conn(), "2", "300", func() error { return want }); !errors.Is(err, want) {
+		t.Errorf("withVacuumCost = %v, want %v", err, want)
+	}
+	if d, l := show(); d != d0 || l != l0 {
+		t.Errorf("after a failure: vacuum_cost_delay %s, vacuum_cost_limit %s; want the defaults %s, %s", d, l, d0, l0)
+	}
+}
+
+// MaintainIfDue vacuums as autovacuum would: sleeping for the table's cost
+// delay whenever its work adds up to the cost limit. With a delay of 100 ms
+// for every page, the vacuum is seen waiting on VacuumDelay.
+func TestMaintainIfDueSleepsAsAutovacuum(t *testing.T) {
+	db := newTestDB(t)
+	ctx := t.Context()
+	exec, change := maintainedByHand(t, db)
+	exec(`ALTER TABLE article_keys SET (autovacuum_vacuum_insert_threshold = 100, autovacuum_analyze_threshold = 1000000,
+		autovacuum_vacuum_cost_delay = 100, autovacuum_vacuum_cost_limit = 1)`)
+	if err := db.Maintain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	change(`INSERT INTO article_keys (key, article_id) SELECT k, 1 FROM generate_series(1, 100) AS k`)
+	done := make(chan error, 1)
+	go func() {
+		ran, err := db.MaintainIfDue(ctx)
+		if err == nil && !slices.Equal(ran, []string{`VACUUM article_keys`}) {
+			err = fmt.Errorf("MaintainIfDue ran %q, want the vacuum of article_keys", ran)
+		}
+		done <- err
+	}()
+	for seen := false; !seen; {
+		select {
+		case err := <-done:
+			t.Fatalf("the vacuum ended (%v) and was never seen waiting on its cost delay", err)
+		default:
+		}
+		if err := db.pool.QueryRow(ctx, `
+SELECT count(*) > 0 FROM pg_stat_activity
+WHERE query = 'VACUUM article_keys' AND wait_event = 'VacuumDelay'`).Scan(&seen); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }
