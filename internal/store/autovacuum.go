@@ -104,9 +104,9 @@ func (t tableActivity) number(settings map[string]string) func(name string) floa
 // Autovacuum sleeps for the delay each time its work adds up to the limit
 // (2 ms per 200 units by default), so that a vacuum shares the machine
 // with the queries; a VACUUM statement does not sleep by default. At
-// 1,000,000 stored articles an unthrottled vacuum of article_keys held the
-// server's POST p99 above 200 ms for the second it ran (docs/BENCHMARKS.md,
-// "Vacuums that share the machine").
+// 1,000,000 stored articles, on two busy cores, an unthrottled vacuum of
+// article_keys made up to half the server's POSTs take over 100 ms while
+// it ran (docs/BENCHMARKS.md, "Vacuums that share the machine").
 func (t tableActivity) vacuumCost(settings map[string]string) (delay, limit string) {
 	num := t.number(settings)
 	if d := num("autovacuum_vacuum_cost_delay"); d >= 0 {
