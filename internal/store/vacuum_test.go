@@ -273,18 +273,20 @@ func TestWithVacuumCost(t *testing.T) {
 }
 
 // MaintainIfDue vacuums as autovacuum would: sleeping for the table's cost
-// delay whenever its work adds up to the cost limit. With a delay of 100 ms
-// for every page, the vacuum is seen waiting on VacuumDelay.
+// delay whenever its work adds up to the cost limit. With a delay of 50 ms
+// for every page, the vacuum is seen waiting on VacuumDelay. It checks
+// whether to sleep before each page of the table, so the table gets a dozen
+// pages: a vacuum of one page has nothing to sleep for.
 func TestMaintainIfDueSleepsAsAutovacuum(t *testing.T) {
 	db := newTestDB(t)
 	ctx := t.Context()
 	exec, change := maintainedByHand(t, db)
 	exec(`ALTER TABLE article_keys SET (autovacuum_vacuum_insert_threshold = 100, autovacuum_analyze_threshold = 1000000,
-		autovacuum_vacuum_cost_delay = 100, autovacuum_vacuum_cost_limit = 1)`)
+		autovacuum_vacuum_cost_delay = 50, autovacuum_vacuum_cost_limit = 1)`)
 	if err := db.Maintain(ctx); err != nil {
 		t.Fatal(err)
 	}
-	change(`INSERT INTO article_keys (key, article_id) SELECT k, 1 FROM generate_series(1, 100) AS k`)
+	change(`INSERT INTO article_keys (key, article_id) SELECT k, 1 FROM generate_series(1, 2000) AS k`)
 	done := make(chan error, 1)
 	go func() {
 		ran, err := db.MaintainIfDue(ctx)
