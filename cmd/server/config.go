@@ -36,6 +36,10 @@ type Config struct {
 	// MaxInFlight bounds the requests that match at once (see
 	// httpapi.Config.MaxInFlight): 0 is two per core, negative no bound.
 	MaxInFlight int
+	// IngestRunners bounds the single-article ingests in flight (see
+	// httpapi.Config.IngestRunners): 0 is one per core, negative no
+	// grouping.
+	IngestRunners int
 	// DebugAddr is where the runtime profiles are served (see
 	// debugHandler); empty serves none.
 	DebugAddr string
@@ -99,6 +103,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	e.String(&c.LogFormat, "log-format", "DEDUP_LOG_FORMAT", "text", "log `format`: text or json")
 	e.Bool(&c.Migrate, "migrate", "DEDUP_MIGRATE", true, "apply pending migrations at start; when false, refuse to start on an outdated schema")
 	e.Int(&c.ProfileCacheMB, "profile-cache", "DEDUP_PROFILE_CACHE_MB", 64, "`MiB` of decoded candidate profiles kept between requests, so that an article that comes up again as a candidate is not decoded again; 0: none")
+	e.Int(&c.IngestRunners, "ingest-runners", "DEDUP_INGEST_RUNNERS", 0, "single-article `ingests` (POST /v1/articles, the ingest hook) that go to the store at once; those that arrive meanwhile go together as one batch; 0: one per core; negative: each goes alone")
 	e.Int(&c.MaxInFlight, "max-inflight", "DEDUP_MAX_INFLIGHT", 0, "`requests` that match (ingest, check, compare) at once; the others wait their turn, up to the request timeout; 0: two per core; negative: no bound")
 	e.String(&c.DebugAddr, "debug-addr", "DEDUP_DEBUG_ADDR", "", "`address` to serve the runtime profiles (net/http/pprof) on, apart from the API; keep it on loopback; empty: none")
 	e.String(&proxies, "trusted-proxies", "DEDUP_TRUSTED_PROXIES", "", "comma-separated `CIDRs` of reverse proxies whose X-Forwarded-For is trusted")

@@ -293,8 +293,9 @@ func seedDir(t *testing.T) string {
 // The parts of the API's answers the end-to-end test reads.
 type (
 	e2eArticle struct {
-		ID        int64 `json:"id"`
-		ClusterID int64 `json:"cluster_id"`
+		ID         int64  `json:"id"`
+		ExternalID string `json:"external_id"`
+		ClusterID  int64  `json:"cluster_id"`
 	}
 	e2eMatch struct {
 		ArticleID int64  `json:"article_id"`

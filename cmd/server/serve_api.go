@@ -53,6 +53,7 @@ func serveAPI(ctx context.Context, cfg *Config, st database, logger *slog.Logger
 		TrustedProxies:    cfg.TrustedProxies,
 		RequestTimeout:    requestTimeout,
 		MaxInFlight:       cfg.MaxInFlight,
+		IngestRunners:     cfg.IngestRunners,
 		HookVerifier:      verifier,
 		HookReceipts:      receipts{st: st},
 		HookMaxBodyBytes:  cfg.HookMaxBodyBytes,

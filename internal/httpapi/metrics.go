@@ -25,6 +25,7 @@ type Metrics struct {
 	matches         prometheus.Histogram
 	clusterSize     prometheus.Histogram
 	admissionWait   prometheus.Histogram
+	ingestGroup     prometheus.Histogram
 }
 
 // NewMetrics returns Metrics registered in a new registry, together with
@@ -65,11 +66,17 @@ func NewMetrics() *Metrics {
 			Help:    "Time a matching request waited for one of the slots that bound how many match at once.",
 			Buckets: []float64{0.0001, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10},
 		}),
+		ingestGroup: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "newsdedup_ingest_group_size",
+			Help:    "Articles per store round of single ingests: 1 when a call went alone, more when calls that arrived together went as one batch.",
+			Buckets: []float64{1, 2, 3, 4, 6, 8, 12, 16},
+		}),
 	}
 	m.registry.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.requestDuration, m.articlesStored, m.candidates, m.verifications, m.matches, m.clusterSize, m.admissionWait,
+		m.ingestGroup,
 	)
 	return m
 }
@@ -104,6 +111,10 @@ func (m *Metrics) Register(cs ...prometheus.Collector) {
 
 func (m *Metrics) observeAdmission(d time.Duration) {
 	m.admissionWait.Observe(d.Seconds())
+}
+
+func (m *Metrics) observeIngestGroup(n int) {
+	m.ingestGroup.Observe(float64(n))
 }
 
 func (m *Metrics) observeRequest(route, method string, status int, d time.Duration) {

@@ -76,6 +76,11 @@ type Config struct {
 	// slot in arrival order, until their deadline. Zero means
 	// DefaultMaxInFlight, negative no bound.
 	MaxInFlight int
+	// IngestRunners bounds the single-article ingests (POST /v1/articles,
+	// the ingest hook) that go to the store at once; those that arrive
+	// meanwhile wait and go together as one batch. Zero means
+	// DefaultIngestRunners, negative no grouping (each goes alone).
+	IngestRunners int
 
 	// HookVerifier checks the signatures of POST /v1/hooks/ingest. Without
 	// it, or without HookReceipts, the hook answers 404.
@@ -117,6 +122,9 @@ func (c Config) withDefaults() Config {
 	if c.MaxInFlight == 0 {
 		c.MaxInFlight = DefaultMaxInFlight()
 	}
+	if c.IngestRunners == 0 {
+		c.IngestRunners = DefaultIngestRunners()
+	}
 	return c
 }
 
@@ -137,7 +145,8 @@ type Server struct {
 func NewServer(svc ArticleService, p Pinger, m *Metrics, logger *slog.Logger, cfg Config) *Server {
 	cfg = cfg.withDefaults()
 	s := &Server{
-		articles: admit(svc, cfg.MaxInFlight, m.observeAdmission),
+		// A batch of grouped ingests takes one admission slot.
+		articles: group(admit(svc, cfg.MaxInFlight, m.observeAdmission), cfg.IngestRunners, m.observeIngestGroup),
 		pinger:   p,
 		metrics:  m,
 		logger:   logger,
