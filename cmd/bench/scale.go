@@ -67,6 +67,10 @@ type phaseStats struct {
 	// Candidates is the mean number of candidates verified per matching
 	// query during the phase, from the server's metrics.
 	Candidates float64 `json:"candidates_per_query"`
+	// GroupSize is the mean number of single ingests that went to the
+	// store together during the phase (0 for :check, and for a server
+	// that does not group them).
+	GroupSize float64 `json:"ingest_group_size"`
 	// Timeline is the latencies second by second.
 	Timeline []second `json:"timeline"`
 }
@@ -127,7 +131,7 @@ func runScale(ctx context.Context, cfg *Config, stdout, stderr io.Writer) (err e
 		}
 		for _, ph := range step.Phases {
 			stored += ph.Post.OK
-			fmt.Fprintf(stderr, "bench: scale: %s at %g/s: POST p99 %.1f ms, :check p99 %.1f ms\n", fmtCount(int64(size)), ph.Rate, ph.Post.P99ms, ph.Check.P99ms)
+			fmt.Fprintf(stderr, "bench: scale: %s at %g/s: POST p99 %.1f ms (%.2f articles per store round), :check p99 %.1f ms\n", fmtCount(int64(size)), ph.Rate, ph.Post.P99ms, ph.Post.GroupSize, ph.Check.P99ms)
 		}
 		if err := saveJSON(filepath.Join(cfg.Out, "scale.json"), res); err != nil {
 			return err
@@ -225,20 +229,19 @@ func phase(ctx context.Context, srv *server, dbName, path string, rate float64, 
 	}
 	a := &attack{Client: srv.client, URL: srv.base + path, Token: srv.token, Rate: rate, Bodies: bodies, MaxInFlight: 256}
 	cpu0 := srv.cpu(dbName)
-	sum0, n0 := srv.candidates(ctx)
+	m0 := srv.metrics(ctx)
 	r, err := a.run(ctx)
 	if err != nil {
 		return phaseStats{}, err
 	}
-	sum1, n1 := srv.candidates(ctx)
+	m1 := srv.metrics(ctx)
 	ps := phaseStats{attackResult: *r, Throughput: r.Throughput(),
 		P50ms: millis(percentile(r.Latencies, 50)), P99ms: millis(percentile(r.Latencies, 99)), MaxMs: millis(percentile(r.Latencies, 100)),
 		Timeline: r.timeline()}
 	sv, pg := srv.cpu(dbName).since(cpu0).msPer(r.OK)
 	ps.CPUms, ps.Srvms = sv+pg, sv
-	if n1 > n0 {
-		ps.Candidates = (sum1 - sum0) / (n1 - n0)
-	}
+	ps.Candidates = histogramMean(m0, m1, "newsdedup_candidates_per_query")
+	ps.GroupSize = histogramMean(m0, m1, "newsdedup_ingest_group_size")
 	return ps, nil
 }
 

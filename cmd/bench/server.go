@@ -348,24 +348,34 @@ func (s *server) tryBatch(ctx context.Context, body []byte) (int, error) {
 	return failed, nil
 }
 
-// candidates reads the sum and count of the server's
-// newsdedup_candidates_per_query histogram from /metrics; zeros when it
-// cannot.
-func (s *server) candidates(ctx context.Context) (sum, count float64) {
+// metrics returns the server's /metrics text, or "" when it cannot.
+func (s *server) metrics(ctx context.Context) string {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.base+"/metrics", nil)
 	if err != nil {
-		return 0, 0
+		return ""
 	}
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return 0, 0
+		return ""
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return 0, 0
+		return ""
 	}
-	return metricValue(string(b), "newsdedup_candidates_per_query_sum"), metricValue(string(b), "newsdedup_candidates_per_query_count")
+	return string(b)
+}
+
+// histogramMean is the mean of the observations that the unlabelled
+// histogram name gained between the /metrics texts before and after; 0 if
+// none.
+func histogramMean(before, after, name string) float64 {
+	sum := metricValue(after, name+"_sum") - metricValue(before, name+"_sum")
+	n := metricValue(after, name+"_count") - metricValue(before, name+"_count")
+	if n <= 0 {
+		return 0
+	}
+	return sum / n
 }
 
 // metricValue is the value of an unlabelled sample in Prometheus text

@@ -67,6 +67,20 @@ func TestMetricValue(t *testing.T) {
 	}
 }
 
+func TestHistogramMean(t *testing.T) {
+	before := "newsdedup_ingest_group_size_sum 10\nnewsdedup_ingest_group_size_count 8\n"
+	after := "newsdedup_ingest_group_size_sum 40\nnewsdedup_ingest_group_size_count 20\n"
+	if got := histogramMean(before, after, "newsdedup_ingest_group_size"); got != 2.5 {
+		t.Errorf("mean = %v, want 30 articles over 12 rounds, 2.5", got)
+	}
+	if got := histogramMean(after, after, "newsdedup_ingest_group_size"); got != 0 {
+		t.Errorf("mean of no observations = %v, want 0", got)
+	}
+	if got := histogramMean("", "", "newsdedup_ingest_group_size"); got != 0 {
+		t.Errorf("mean without metrics = %v, want 0", got)
+	}
+}
+
 func TestCPUSince(t *testing.T) {
 	from := cpuSnap{server: msDur(100), backends: map[int]time.Duration{1: msDur(50), 2: msDur(70)}}
 	// Backend 2 exited, 3 started.
