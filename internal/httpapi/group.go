@@ -2,7 +2,7 @@ package httpapi
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"runtime"
 	"sync"
 	"time"
@@ -25,7 +25,6 @@ import (
 type grouped struct {
 	ArticleService
 	maxRunners int // ingests (single or batch) in flight at most
-	maxBatch   int // calls per batch at most
 	size       func(int)
 
 	mu      sync.Mutex
@@ -46,9 +45,6 @@ type groupResult struct {
 	err error
 }
 
-// errShortBatch reports a store answer with fewer items than articles.
-var errShortBatch = errors.New("ingest batch answered fewer items than it was given")
-
 // DefaultIngestRunners is the number of ingests in flight at once when
 // Config leaves it zero: one per core.
 func DefaultIngestRunners() int { return runtime.GOMAXPROCS(0) }
@@ -63,7 +59,7 @@ func group(svc ArticleService, runners int, size func(int)) ArticleService {
 	if runners <= 0 {
 		return svc
 	}
-	return &grouped{ArticleService: svc, maxRunners: runners, maxBatch: maxIngestGroup, size: size}
+	return &grouped{ArticleService: svc, maxRunners: runners, size: size}
 }
 
 func (g *grouped) Ingest(ctx context.Context, in dedup.ArticleInput) (*dedup.Result, error) {
@@ -112,7 +108,7 @@ func (g *grouped) take() []*groupCall {
 	defer g.mu.Unlock()
 	var calls []*groupCall
 	n := 0
-	for n < len(g.queue) && len(calls) < g.maxBatch {
+	for n < len(g.queue) && len(calls) < maxIngestGroup {
 		if c := g.queue[n]; c.ctx.Err() == nil {
 			c.taken = true
 			calls = append(calls, c)
@@ -147,15 +143,15 @@ func (g *grouped) ingest(calls []*groupCall) {
 		in[i] = c.in
 	}
 	items, err := g.ArticleService.IngestBatch(ctx, in)
+	if err == nil && len(items) != len(calls) {
+		err = fmt.Errorf("ingest batch: %d results for %d articles", len(items), len(calls))
+	}
 	for i, c := range calls {
-		switch {
-		case err != nil:
+		if err != nil {
 			c.done <- groupResult{err: err}
-		case i >= len(items):
-			c.done <- groupResult{err: errShortBatch}
-		default:
-			c.done <- groupResult{items[i].Result, items[i].Err}
+			continue
 		}
+		c.done <- groupResult{items[i].Result, items[i].Err}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Matching reads article_keys by index-only scans, which visit the table for
@@ -305,6 +306,9 @@ func TestMaintainIfDueSleepsAsAutovacuum(t *testing.T) {
 SELECT count(*) > 0 FROM pg_stat_activity
 WHERE query = 'VACUUM article_keys' AND wait_event = 'VacuumDelay'`).Scan(&seen); err != nil {
 			t.Fatal(err)
+		}
+		if !seen {
+			time.Sleep(5 * time.Millisecond) // the vacuum sleeps 50 ms at a time
 		}
 	}
 	if err := <-done; err != nil {
