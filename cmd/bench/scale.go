@@ -71,6 +71,13 @@ type phaseStats struct {
 	// store together during the phase (0 for :check, and for a server
 	// that does not group them).
 	GroupSize float64 `json:"ingest_group_size"`
+	// LoadGenms is this process's own CPU (the load generator) per
+	// successful request: it shares the machine with what it measures.
+	LoadGenms float64 `json:"loadgen_cpu_ms_per_request"`
+	// BusyCores and StolenCores are the mean number of the machine's cores
+	// busy (every process) and taken by the hypervisor during the phase.
+	BusyCores   float64 `json:"machine_busy_cores"`
+	StolenCores float64 `json:"machine_stolen_cores"`
 	// Timeline is the latencies second by second.
 	Timeline []second `json:"timeline"`
 }
@@ -131,7 +138,8 @@ func runScale(ctx context.Context, cfg *Config, stdout, stderr io.Writer) (err e
 		}
 		for _, ph := range step.Phases {
 			stored += ph.Post.OK
-			fmt.Fprintf(stderr, "bench: scale: %s at %g/s: POST p99 %.1f ms (%.2f articles per store round), :check p99 %.1f ms\n", fmtCount(int64(size)), ph.Rate, ph.Post.P99ms, ph.Post.GroupSize, ph.Check.P99ms)
+			fmt.Fprintf(stderr, "bench: scale: %s at %g/s: POST p99 %.1f ms (%.2f articles per store round; load generator %.2f ms CPU/req; machine %.2f cores busy, %.2f stolen), :check p99 %.1f ms\n",
+				fmtCount(int64(size)), ph.Rate, ph.Post.P99ms, ph.Post.GroupSize, ph.Post.LoadGenms, ph.Post.BusyCores, ph.Post.StolenCores, ph.Check.P99ms)
 		}
 		if err := saveJSON(filepath.Join(cfg.Out, "scale.json"), res); err != nil {
 			return err
@@ -230,16 +238,22 @@ func phase(ctx context.Context, srv *server, dbName, path string, rate float64, 
 	a := &attack{Client: srv.client, URL: srv.base + path, Token: srv.token, Rate: rate, Bodies: bodies, MaxInFlight: 256}
 	cpu0 := srv.cpu(dbName)
 	m0 := srv.metrics(ctx)
+	own0, mach0 := procCPU(os.Getpid()), readMachineTicks()
 	r, err := a.run(ctx)
 	if err != nil {
 		return phaseStats{}, err
 	}
+	own1, mach1 := procCPU(os.Getpid()), readMachineTicks()
 	m1 := srv.metrics(ctx)
 	ps := phaseStats{attackResult: *r, Throughput: r.Throughput(),
 		P50ms: millis(percentile(r.Latencies, 50)), P99ms: millis(percentile(r.Latencies, 99)), MaxMs: millis(percentile(r.Latencies, 100)),
 		Timeline: r.timeline()}
 	sv, pg := srv.cpu(dbName).since(cpu0).msPer(r.OK)
 	ps.CPUms, ps.Srvms = sv+pg, sv
+	if r.OK > 0 {
+		ps.LoadGenms = float64((own1 - own0).Microseconds()) / 1000 / float64(r.OK)
+	}
+	ps.BusyCores, ps.StolenCores = mach1.cores(mach0, runtime.NumCPU())
 	ps.Candidates = histogramMean(m0, m1, "newsdedup_candidates_per_query")
 	ps.GroupSize = histogramMean(m0, m1, "newsdedup_ingest_group_size")
 	return ps, nil

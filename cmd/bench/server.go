@@ -401,3 +401,53 @@ func databaseSize(ctx context.Context, url string) (int64, error) {
 	err = conn.QueryRow(ctx, `SELECT pg_database_size(current_database())`).Scan(&n)
 	return n, err
 }
+
+// machineTicks is the machine's CPU time from the first line of /proc/stat,
+// in clock ticks summed over its cores.
+type machineTicks struct {
+	total, idle, steal int64 // idle counts iowait; steal is time the hypervisor gave elsewhere
+}
+
+// readMachineTicks reads /proc/stat; zeros when it cannot.
+func readMachineTicks() machineTicks {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return machineTicks{}
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	return parseMachineTicks(line)
+}
+
+// parseMachineTicks parses "cpu  user nice system idle iowait irq softirq
+// steal guest guest_nice". Guest time is already counted in user and nice,
+// so it is left out of the total.
+func parseMachineTicks(line string) machineTicks {
+	f := strings.Fields(line)
+	if len(f) < 9 || f[0] != "cpu" {
+		return machineTicks{}
+	}
+	var v [8]int64
+	for i := range v {
+		v[i], _ = strconv.ParseInt(f[i+1], 10, 64)
+	}
+	var m machineTicks
+	for _, x := range v {
+		m.total += x
+	}
+	m.idle = v[3] + v[4]
+	m.steal = v[7]
+	return m
+}
+
+// cores is the mean number of cores busy (any process) and stolen by the
+// hypervisor between from and m, given the number of cores.
+func (m machineTicks) cores(from machineTicks, ncpu int) (busy, stolen float64) {
+	total := m.total - from.total
+	if total <= 0 {
+		return 0, 0
+	}
+	n := float64(ncpu)
+	busy = n * float64(total-(m.idle-from.idle)-(m.steal-from.steal)) / float64(total)
+	stolen = n * float64(m.steal-from.steal) / float64(total)
+	return busy, stolen
+}

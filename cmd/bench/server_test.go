@@ -104,3 +104,22 @@ func TestStatusKiB(t *testing.T) {
 		t.Errorf("VmSwap = %d", got)
 	}
 }
+
+func TestMachineTicks(t *testing.T) {
+	from := parseMachineTicks("cpu  100 0 50 800 50 0 0 0 0 0")
+	to := parseMachineTicks("cpu  400 0 150 1100 50 0 0 100 30 0")
+	if from.total != 1000 || to.total != 1800 {
+		t.Fatalf("totals %d and %d, want 1000 and 1800 (guest time is in user already)", from.total, to.total)
+	}
+	// 800 ticks over 2 cores: 400 busy (300 user + 100 system), 300 idle, 100 stolen.
+	busy, stolen := to.cores(from, 2)
+	if busy != 1 || stolen != 0.25 {
+		t.Errorf("cores() = %v busy, %v stolen; want 1 and 0.25", busy, stolen)
+	}
+	if got := parseMachineTicks("cpu0 1 2 3 4 5 6 7 8"); got != (machineTicks{}) {
+		t.Errorf("a per-core line parsed as %+v", got)
+	}
+	if m := readMachineTicks(); m.total <= 0 {
+		t.Errorf("readMachineTicks() = %+v on this machine", m)
+	}
+}
