@@ -253,7 +253,7 @@ func phase(ctx context.Context, srv *server, dbName, path string, rate float64, 
 	if r.OK > 0 {
 		ps.LoadGenms = float64((own1 - own0).Microseconds()) / 1000 / float64(r.OK)
 	}
-	ps.BusyCores, ps.StolenCores = mach1.cores(mach0, runtime.NumCPU())
+	ps.BusyCores, ps.StolenCores = mach1.busyCores(mach0)
 	ps.Candidates = histogramMean(m0, m1, "newsdedup_candidates_per_query")
 	ps.GroupSize = histogramMean(m0, m1, "newsdedup_ingest_group_size")
 	return ps, nil

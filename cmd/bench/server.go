@@ -402,10 +402,11 @@ func databaseSize(ctx context.Context, url string) (int64, error) {
 	return n, err
 }
 
-// machineTicks is the machine's CPU time from the first line of /proc/stat,
-// in clock ticks summed over its cores.
+// machineTicks is the machine's CPU time from /proc/stat, in clock ticks
+// summed over its cores.
 type machineTicks struct {
 	total, idle, steal int64 // idle counts iowait; steal is time the hypervisor gave elsewhere
+	cores              int   // the per-core lines: every online core, whatever this process may run on
 }
 
 // readMachineTicks reads /proc/stat; zeros when it cannot.
@@ -414,15 +415,16 @@ func readMachineTicks() machineTicks {
 	if err != nil {
 		return machineTicks{}
 	}
-	line, _, _ := strings.Cut(string(b), "\n")
-	return parseMachineTicks(line)
+	return parseMachineTicks(string(b))
 }
 
-// parseMachineTicks parses "cpu  user nice system idle iowait irq softirq
-// steal guest guest_nice". Guest time is already counted in user and nice,
-// so it is left out of the total.
-func parseMachineTicks(line string) machineTicks {
-	f := strings.Fields(line)
+// parseMachineTicks parses /proc/stat: its first line, "cpu  user nice
+// system idle iowait irq softirq steal guest guest_nice", and the count of
+// "cpuN" lines. Guest time is already counted in user and nice, so it is
+// left out of the total.
+func parseMachineTicks(stat string) machineTicks {
+	first, rest, _ := strings.Cut(stat, "\n")
+	f := strings.Fields(first)
 	if len(f) < 9 || f[0] != "cpu" {
 		return machineTicks{}
 	}
@@ -436,17 +438,22 @@ func parseMachineTicks(line string) machineTicks {
 	}
 	m.idle = v[3] + v[4]
 	m.steal = v[7]
+	for _, line := range strings.Split(rest, "\n") {
+		if n, ok := strings.CutPrefix(line, "cpu"); ok && n != "" && n[0] >= '0' && n[0] <= '9' {
+			m.cores++
+		}
+	}
 	return m
 }
 
-// cores is the mean number of cores busy (any process) and stolen by the
-// hypervisor between from and m, given the number of cores.
-func (m machineTicks) cores(from machineTicks, ncpu int) (busy, stolen float64) {
+// busyCores is the mean number of cores busy (any process) and stolen by
+// the hypervisor between from and m.
+func (m machineTicks) busyCores(from machineTicks) (busy, stolen float64) {
 	total := m.total - from.total
 	if total <= 0 {
 		return 0, 0
 	}
-	n := float64(ncpu)
+	n := float64(m.cores)
 	busy = n * float64(total-(m.idle-from.idle)-(m.steal-from.steal)) / float64(total)
 	stolen = n * float64(m.steal-from.steal) / float64(total)
 	return busy, stolen

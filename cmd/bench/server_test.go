@@ -106,20 +106,23 @@ func TestStatusKiB(t *testing.T) {
 }
 
 func TestMachineTicks(t *testing.T) {
-	from := parseMachineTicks("cpu  100 0 50 800 50 0 0 0 0 0")
-	to := parseMachineTicks("cpu  400 0 150 1100 50 0 0 100 30 0")
+	from := parseMachineTicks("cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 50 0 25 400 25 0 0 0 0 0\ncpu1 50 0 25 400 25 0 0 0 0 0\nintr 1 2 3\n")
+	to := parseMachineTicks("cpu  400 0 150 1100 50 0 0 100 30 0\ncpu0 1 2 3 4 5 6 7 8 9 10\ncpu1 1 2 3 4 5 6 7 8 9 10\nctxt 5\n")
 	if from.total != 1000 || to.total != 1800 {
 		t.Fatalf("totals %d and %d, want 1000 and 1800 (guest time is in user already)", from.total, to.total)
 	}
+	if to.cores != 2 {
+		t.Fatalf("%d cores, want 2", to.cores)
+	}
 	// 800 ticks over 2 cores: 400 busy (300 user + 100 system), 300 idle, 100 stolen.
-	busy, stolen := to.cores(from, 2)
+	busy, stolen := to.busyCores(from)
 	if busy != 1 || stolen != 0.25 {
-		t.Errorf("cores() = %v busy, %v stolen; want 1 and 0.25", busy, stolen)
+		t.Errorf("busyCores() = %v busy, %v stolen; want 1 and 0.25", busy, stolen)
 	}
-	if got := parseMachineTicks("cpu0 1 2 3 4 5 6 7 8"); got != (machineTicks{}) {
-		t.Errorf("a per-core line parsed as %+v", got)
+	if got := parseMachineTicks("cpu0 1 2 3 4 5 6 7 8\n"); got != (machineTicks{}) {
+		t.Errorf("stat without its total line parsed as %+v", got)
 	}
-	if m := readMachineTicks(); m.total <= 0 {
+	if m := readMachineTicks(); m.total <= 0 || m.cores < 1 {
 		t.Errorf("readMachineTicks() = %+v on this machine", m)
 	}
 }
