@@ -78,6 +78,10 @@ type phaseStats struct {
 	// busy (every process) and taken by the hypervisor during the phase.
 	BusyCores   float64 `json:"machine_busy_cores"`
 	StolenCores float64 `json:"machine_stolen_cores"`
+	// Steps is the time the server's calls spent in each step during the
+	// phase, from its metrics: its ingests in a POST phase, its checks in
+	// a :check phase.
+	Steps []stepStat `json:"steps,omitempty"`
 	// Timeline is the latencies second by second.
 	Timeline []second `json:"timeline"`
 }
@@ -140,6 +144,8 @@ func runScale(ctx context.Context, cfg *Config, stdout, stderr io.Writer) (err e
 			stored += ph.Post.OK
 			fmt.Fprintf(stderr, "bench: scale: %s at %g/s: POST p99 %.1f ms (%.2f articles per store round; load generator %.2f ms CPU/req; machine %.2f cores busy, %.2f stolen), :check p99 %.1f ms\n",
 				fmtCount(int64(size)), ph.Rate, ph.Post.P99ms, ph.Post.GroupSize, ph.Post.LoadGenms, ph.Post.BusyCores, ph.Post.StolenCores, ph.Check.P99ms)
+			fmt.Fprintf(stderr, "bench: scale: %s at %g/s: ingest steps, mean/p99 ms: %s\n", fmtCount(int64(size)), ph.Rate, fmtSteps(ph.Post.Steps))
+			fmt.Fprintf(stderr, "bench: scale: %s at %g/s: check steps, mean/p99 ms: %s\n", fmtCount(int64(size)), ph.Rate, fmtSteps(ph.Check.Steps))
 		}
 		if err := saveJSON(filepath.Join(cfg.Out, "scale.json"), res); err != nil {
 			return err
@@ -187,7 +193,7 @@ func scaleStepRun(ctx context.Context, cfg *Config, srv *server, db *pgtemp.DB, 
 			return nil, err
 		}
 		fmt.Fprintf(stderr, "bench: scale: warm-up: POST /v1/articles at %g/s for %s, not measured\n", rate, cfg.Warmup)
-		w, err := phase(ctx, srv, db.Name, "/v1/articles", rate, posts)
+		w, err := phase(ctx, srv, db.Name, "/v1/articles", rate, posts, "ingest")
 		if err != nil {
 			return nil, err
 		}
@@ -203,7 +209,7 @@ func scaleStepRun(ctx context.Context, cfg *Config, srv *server, db *pgtemp.DB, 
 			return nil, err
 		}
 		fmt.Fprintf(stderr, "bench: scale: POST /v1/articles at %g/s for %s\n", rate, cfg.Duration)
-		if ph.Post, err = phase(ctx, srv, db.Name, "/v1/articles", rate, posts); err != nil {
+		if ph.Post, err = phase(ctx, srv, db.Name, "/v1/articles", rate, posts, "ingest"); err != nil {
 			return nil, err
 		}
 		fmt.Fprintf(stderr, "bench: scale: slowest seconds: %s\n", slowest(ph.Post.Timeline, 3))
@@ -212,7 +218,7 @@ func scaleStepRun(ctx context.Context, cfg *Config, srv *server, db *pgtemp.DB, 
 			return nil, err
 		}
 		fmt.Fprintf(stderr, "bench: scale: POST /v1/articles:check at %g/s for %s\n", rate, cfg.Duration)
-		if ph.Check, err = phase(ctx, srv, db.Name, "/v1/articles:check", rate, checks); err != nil {
+		if ph.Check, err = phase(ctx, srv, db.Name, "/v1/articles:check", rate, checks, "check"); err != nil {
 			return nil, err
 		}
 		fmt.Fprintf(stderr, "bench: scale: slowest seconds: %s\n", slowest(ph.Check.Timeline, 3))
@@ -226,7 +232,7 @@ func scaleStepRun(ctx context.Context, cfg *Config, srv *server, db *pgtemp.DB, 
 }
 
 // phase runs one attack on path with the docs as bodies.
-func phase(ctx context.Context, srv *server, dbName, path string, rate float64, docs []doc) (phaseStats, error) {
+func phase(ctx context.Context, srv *server, dbName, path string, rate float64, docs []doc, op string) (phaseStats, error) {
 	bodies := make([][]byte, len(docs))
 	for i, d := range docs {
 		b, err := json.Marshal(articleBody(d))
@@ -256,6 +262,7 @@ func phase(ctx context.Context, srv *server, dbName, path string, rate float64, 
 	ps.BusyCores, ps.StolenCores = mach1.busyCores(mach0)
 	ps.Candidates = histogramMean(m0, m1, "newsdedup_candidates_per_query")
 	ps.GroupSize = histogramMean(m0, m1, "newsdedup_ingest_group_size")
+	ps.Steps = stepStats(m0, m1, op)
 	return ps, nil
 }
 

@@ -38,6 +38,7 @@ func (s *Service) IngestPrepared(ctx context.Context, ps []*Prepared, withCluste
 // waiting for Attach.
 type MatchedBatch struct {
 	batch []*pending
+	clock *stepClock
 }
 
 // StoreAndMatch is the first half of IngestPrepared: it stores the batch
@@ -51,20 +52,23 @@ func (s *Service) StoreAndMatch(ctx context.Context, ps []*Prepared) (*MatchedBa
 	if len(ps) == 0 {
 		return &MatchedBatch{}, nil
 	}
+	clock := newStepClock()
 	batch, err := s.insert(ctx, ps)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.matchBatch(ctx, batch, nil); err != nil {
+	clock.lap(StepStore)
+	if err := s.matchBatch(ctx, batch, nil, clock); err != nil {
 		return nil, err
 	}
-	return &MatchedBatch{batch: batch}, nil
+	return &MatchedBatch{batch: batch, clock: clock}, nil
 }
 
 // StoredBatch is a batch that StoreBatch has stored, waiting for Match.
 type StoredBatch struct {
 	batch []*pending
 	found map[int][]Candidate // by place in batch: the new articles' candidates
+	clock *stepClock
 }
 
 // StoreBatch stores the new articles of a batch, as StoreAndMatch does
@@ -76,10 +80,12 @@ func (s *Service) StoreBatch(ctx context.Context, ps []*Prepared) (*StoredBatch,
 	if len(ps) == 0 {
 		return &StoredBatch{}, nil
 	}
+	clock := newStepClock()
 	batch, err := s.insertNew(ctx, ps)
 	if err != nil {
 		return nil, err
 	}
+	clock.lap(StepStore)
 	var idx []int
 	for i, b := range batch {
 		if b.created {
@@ -90,7 +96,8 @@ func (s *Service) StoreBatch(ctx context.Context, ps []*Prepared) (*StoredBatch,
 	if err != nil {
 		return nil, err
 	}
-	return &StoredBatch{batch: batch, found: found}, nil
+	clock.lap(StepCandidates)
+	return &StoredBatch{batch: batch, found: found, clock: clock}, nil
 }
 
 // Match finishes StoreAndMatch for a batch that StoreBatch stored: it
@@ -98,7 +105,8 @@ func (s *Service) StoreBatch(ctx context.Context, ps []*Prepared) (*StoredBatch,
 // Attach may have changed them since), then matches the batch. Call it
 // only once the previous batch's Attach has returned.
 func (s *Service) Match(ctx context.Context, sb *StoredBatch) (*MatchedBatch, error) {
-	found := sb.found
+	found, clock := sb.found, sb.clock
+	clock.restart()
 	for _, b := range sb.batch {
 		if b.created {
 			continue
@@ -115,10 +123,11 @@ func (s *Service) Match(ctx context.Context, sb *StoredBatch) (*MatchedBatch, er
 			found = nil // a replaced article has new keys: look up again
 		}
 	}
-	if err := s.matchBatch(ctx, sb.batch, found); err != nil {
+	clock.lap(StepStore)
+	if err := s.matchBatch(ctx, sb.batch, found, clock); err != nil {
 		return nil, err
 	}
-	return &MatchedBatch{batch: sb.batch}, nil
+	return &MatchedBatch{batch: sb.batch, clock: clock}, nil
 }
 
 // Attach is the second half of IngestPrepared: it records the links and
@@ -127,11 +136,19 @@ func (s *Service) Attach(ctx context.Context, mb *MatchedBatch, withClusters boo
 	if len(mb.batch) == 0 {
 		return nil, nil
 	}
-	clusterOf, err := s.attachBatch(ctx, mb.batch)
+	clock := mb.clock
+	clock.restart()
+	clusterOf, err := s.attachBatch(ctx, mb.batch, clock)
 	if err != nil {
 		return nil, err
 	}
-	return s.results(ctx, mb.batch, clusterOf, withClusters)
+	items, err := s.results(ctx, mb.batch, clusterOf, withClusters)
+	if err != nil {
+		return nil, err
+	}
+	clock.lap(StepResults)
+	s.observeSteps("ingest", clock)
+	return items, nil
 }
 
 func (s *Service) insert(ctx context.Context, ps []*Prepared) ([]*pending, error) {
@@ -276,8 +293,9 @@ func beforeOf(batch []*pending) int64 {
 
 // matchBatch finds and verifies the candidates of every article to match,
 // leaving out batch-mates that come after it. found holds candidates
-// already looked up (see StoreBatch), by place in the batch.
-func (s *Service) matchBatch(ctx context.Context, batch []*pending, found map[int][]Candidate) error {
+// already looked up (see StoreBatch), by place in the batch. clock times
+// its steps.
+func (s *Service) matchBatch(ctx context.Context, batch []*pending, found map[int][]Candidate, clock *stepClock) error {
 	later := map[int64]int{}
 	for i, b := range batch {
 		later[b.article.ID] = i
@@ -299,6 +317,7 @@ func (s *Service) matchBatch(ctx context.Context, batch []*pending, found map[in
 	if err != nil {
 		return err
 	}
+	clock.lap(StepCandidates)
 	res := make([][]Candidate, len(idx))
 	for q, i := range idx {
 		if cs, ok := found[i]; ok {
@@ -322,6 +341,7 @@ func (s *Service) matchBatch(ctx context.Context, batch []*pending, found map[in
 	if err != nil {
 		return err
 	}
+	clock.lap(StepProfiles)
 	th := s.opts.Thresholds
 	// Verification is pure CPU and each article's is independent: spread
 	// it over the cores. Recurring furniture is found in batch order, so
@@ -361,7 +381,12 @@ func (s *Service) matchBatch(ctx context.Context, batch []*pending, found map[in
 		b := batch[i]
 		checks[q] = compositeCheck{self: dated{b.article.ID, b.article.PublishedAt}, before: before, later: after[i], p: b.p.prof, cands: b.cands}
 	}
-	return s.resolveComposites(ctx, checks, th)
+	clock.lap(StepVerify)
+	if err := s.resolveComposites(ctx, checks, th); err != nil {
+		return err
+	}
+	clock.lap(StepComposites)
+	return nil
 }
 
 // laterIDs returns for each article of a batch the range of ids stored
@@ -407,7 +432,8 @@ func parallel(n int, fn func(i int)) {
 }
 
 // attachBatch records links and clusters for the batch in one transaction.
-func (s *Service) attachBatch(ctx context.Context, batch []*pending) (map[int64]int64, error) {
+// clock times the wait for the locks and the work under them.
+func (s *Service) attachBatch(ctx context.Context, batch []*pending, clock *stepClock) (map[int64]int64, error) {
 	var ids []int64
 	for _, b := range batch {
 		ids = append(ids, b.article.ID)
@@ -419,6 +445,8 @@ func (s *Service) attachBatch(ctx context.Context, batch []*pending) (map[int64]
 	}
 	var final map[int64]int64
 	err := s.store.LockClusters(ctx, sortedIDs(ids), func(ctx context.Context, tx ClusterTx, clusterOf map[int64]int64) error {
+		// An attempt that started over counts as waiting.
+		clock.lap(StepLockWait)
 		var events []Event
 		var matched []int64
 		for _, b := range batch {
@@ -439,6 +467,7 @@ func (s *Service) attachBatch(ctx context.Context, batch []*pending) (map[int64]
 		}
 		return tx.InsertEvents(ctx, events)
 	})
+	clock.lap(StepClusters)
 	return final, err
 }
 

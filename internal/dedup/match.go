@@ -47,20 +47,24 @@ func (s *Service) profileOf(id int64, fp *Fingerprint) (*profile, error) {
 
 // findCandidates returns the verified candidates of one article,
 // strongest first, and records the recurring furniture it finds in p.
-// before > 0 limits them to articles stored before that id.
-func (s *Service) findCandidates(ctx context.Context, self int64, fp *Fingerprint, p *profile, before int64, th Thresholds) ([]candidate, error) {
+// before > 0 limits them to articles stored before that id. clock times
+// its steps.
+func (s *Service) findCandidates(ctx context.Context, self int64, fp *Fingerprint, p *profile, before int64, th Thresholds, clock *stepClock) ([]candidate, error) {
 	res, err := s.store.ListCandidates(ctx, []CandidateQuery{s.query(self, fp, before)})
 	if err != nil {
 		return nil, fmt.Errorf("list candidates: %w", err)
 	}
+	clock.lap(StepCandidates)
 	loaded, err := s.loadProfiles(ctx, candidateIDs(res[0]))
 	if err != nil {
 		return nil, err
 	}
+	clock.lap(StepProfiles)
 	p.setRecurring(nil)
 	cands := measureLoaded(p, res[0], loaded)
 	p.setRecurring(recurringRuns(p, cands))
 	s.classifyAll(p, cands, nil, th)
+	clock.lap(StepVerify)
 	return cands, nil
 }
 

@@ -40,7 +40,8 @@ type Options struct {
 	ProfileCacheBytes int64
 	// EmitEvents writes cluster events to the outbox.
 	EmitEvents bool
-	// Observer, when set, is told about every matching query.
+	// Observer, when set, is told about every matching query and the
+	// steps of every ingest and check.
 	Observer Observer
 }
 
@@ -49,6 +50,9 @@ type Observer interface {
 	// ObserveQuery reports one article's matching: how many candidates the
 	// keys brought in and how many of them verified as a link.
 	ObserveQuery(candidates, verified int)
+	// ObserveSteps reports the time one call spent in each step; op is
+	// "ingest" (one article or a batch) or "check".
+	ObserveSteps(op string, t StepTimes)
 }
 
 // ProfileCacheMiB returns the ProfileCacheBytes of a budget of mb MiB,

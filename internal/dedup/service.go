@@ -161,7 +161,8 @@ func (s *Service) Check(ctx context.Context, in ArticleInput, th Thresholds) (*R
 		return nil, err
 	}
 	th = s.thresholds(th)
-	cands, err := s.matchesOf(ctx, 0, p.fp, p.prof, th)
+	clock := newStepClock()
+	cands, err := s.matchesOf(ctx, 0, p.fp, p.prof, th, clock)
 	if err != nil {
 		return nil, err
 	}
@@ -174,6 +175,8 @@ func (s *Service) Check(ctx context.Context, in ArticleInput, th Thresholds) (*R
 			break
 		}
 	}
+	clock.lap(StepResults)
+	s.observeSteps("check", clock)
 	return res, nil
 }
 
@@ -192,7 +195,7 @@ func (s *Service) ListMatches(ctx context.Context, id int64, th Thresholds) ([]M
 		return nil, err
 	}
 	fp := fingerprintProfile(p)
-	cands, err := s.matchesOf(ctx, id, fp, p, s.thresholds(th))
+	cands, err := s.matchesOf(ctx, id, fp, p, s.thresholds(th), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -213,15 +216,17 @@ func (s *Service) thresholds(th Thresholds) Thresholds {
 	return th
 }
 
-// matchesOf finds, verifies and resolves the candidates of one article.
-func (s *Service) matchesOf(ctx context.Context, self int64, fp *Fingerprint, p *profile, th Thresholds) ([]candidate, error) {
-	cands, err := s.findCandidates(ctx, self, fp, p, 0, th)
+// matchesOf finds, verifies and resolves the candidates of one article;
+// clock (nil: none) times its steps.
+func (s *Service) matchesOf(ctx context.Context, self int64, fp *Fingerprint, p *profile, th Thresholds, clock *stepClock) ([]candidate, error) {
+	cands, err := s.findCandidates(ctx, self, fp, p, 0, th, clock)
 	if err != nil {
 		return nil, err
 	}
 	if err := s.resolveComposites(ctx, []compositeCheck{{self: dated{id: self}, p: p, cands: cands}}, th); err != nil {
 		return nil, err
 	}
+	clock.lap(StepComposites)
 	return cands, nil
 }
 

@@ -15,7 +15,8 @@ import (
 // Metrics holds the service's Prometheus metrics in a registry of its own
 // (not the global one, so that tests and several servers in one process do
 // not collide). The handlers observe requests and results; whoever runs
-// matching reports candidates through ObserveQuery.
+// matching reports candidates through ObserveQuery and the time of each
+// step through ObserveSteps.
 type Metrics struct {
 	registry        *prometheus.Registry
 	requestDuration *prometheus.HistogramVec
@@ -26,6 +27,7 @@ type Metrics struct {
 	clusterSize     prometheus.Histogram
 	admissionWait   prometheus.Histogram
 	ingestGroup     prometheus.Histogram
+	steps           *prometheus.HistogramVec
 }
 
 // NewMetrics returns Metrics registered in a new registry, together with
@@ -71,12 +73,18 @@ func NewMetrics() *Metrics {
 			Help:    "Articles per store round of single ingests: 1 when a call went alone, more when calls that arrived together went as one batch.",
 			Buckets: []float64{1, 2, 3, 4, 6, 8, 12, 16},
 		}),
+		steps: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "newsdedup_step_duration_seconds",
+			Help: "Wall time of each step of an ingest (one article or a batch) or a check, waits included: " +
+				"store, candidates, profiles, verify, composites, lock_wait (for the cluster locks), clusters (under them, to the commit), results.",
+			Buckets: []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5},
+		}, []string{"op", "step"}),
 	}
 	m.registry.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.requestDuration, m.articlesStored, m.candidates, m.verifications, m.matches, m.clusterSize, m.admissionWait,
-		m.ingestGroup,
+		m.ingestGroup, m.steps,
 	)
 	return m
 }
@@ -87,6 +95,16 @@ func (m *Metrics) ObserveQuery(candidates, verified int) {
 	m.candidates.Observe(float64(candidates))
 	m.verifications.WithLabelValues("pass").Add(float64(verified))
 	m.verifications.WithLabelValues("fail").Add(float64(candidates - verified))
+}
+
+// ObserveSteps records the time one ingest or check spent in each step it
+// took.
+func (m *Metrics) ObserveSteps(op string, t dedup.StepTimes) {
+	for step, d := range t {
+		if d > 0 {
+			m.steps.WithLabelValues(op, dedup.Step(step).String()).Observe(d.Seconds())
+		}
+	}
 }
 
 // WatchProfileCache exports the counts of stats (the service's profile

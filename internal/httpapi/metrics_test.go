@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/newsdedup/newsdedup/internal/dedup"
 )
@@ -16,6 +17,10 @@ func TestMetrics(t *testing.T) {
 	s := newTestServer(t, svc, Config{})
 	s.do(t, jsonRequest(http.MethodPost, "/v1/articles", validArticle))
 	s.metrics.ObserveQuery(10, 4)
+	var steps dedup.StepTimes
+	steps[dedup.StepStore] = 2 * time.Millisecond
+	steps[dedup.StepLockWait] = 30 * time.Millisecond
+	s.metrics.ObserveSteps("ingest", steps)
 	s.metrics.WatchProfileCache(func() dedup.ProfileCacheStats { return dedup.ProfileCacheStats{Hits: 7, Misses: 3} })
 
 	rec := s.do(t, jsonRequest(http.MethodGet, "/metrics", ""))
@@ -33,10 +38,17 @@ func TestMetrics(t *testing.T) {
 		`newsdedup_verifications_total{outcome="fail"} 6`,
 		`newsdedup_profile_cache_lookups_total{result="hit"} 7`,
 		`newsdedup_profile_cache_lookups_total{result="miss"} 3`,
+		`newsdedup_step_duration_seconds_sum{op="ingest",step="store"} 0.002`,
+		`newsdedup_step_duration_seconds_bucket{op="ingest",step="lock_wait",le="0.025"} 0`,
+		`newsdedup_step_duration_seconds_bucket{op="ingest",step="lock_wait",le="0.05"} 1`,
 		`go_goroutines`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %q", want)
 		}
+	}
+	// A step not taken is not observed.
+	if strings.Contains(body, `step="verify"`) {
+		t.Error("metrics have a verify step that took no time")
 	}
 }
