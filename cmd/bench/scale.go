@@ -82,6 +82,9 @@ type phaseStats struct {
 	// phase, from its metrics: its ingests in a POST phase, its checks in
 	// a :check phase.
 	Steps []stepStat `json:"steps,omitempty"`
+	// Queue is the time single ingests waited for an ingest runner, per
+	// article (POST phases only).
+	Queue *stepStat `json:"ingest_queue_wait,omitempty"`
 	// Timeline is the latencies second by second.
 	Timeline []second `json:"timeline"`
 }
@@ -144,8 +147,8 @@ func runScale(ctx context.Context, cfg *Config, stdout, stderr io.Writer) (err e
 			stored += ph.Post.OK
 			fmt.Fprintf(stderr, "bench: scale: %s at %g/s: POST p99 %.1f ms (%.2f articles per store round; load generator %.2f ms CPU/req; machine %.2f cores busy, %.2f stolen), :check p99 %.1f ms\n",
 				fmtCount(int64(size)), ph.Rate, ph.Post.P99ms, ph.Post.GroupSize, ph.Post.LoadGenms, ph.Post.BusyCores, ph.Post.StolenCores, ph.Check.P99ms)
-			fmt.Fprintf(stderr, "bench: scale: %s at %g/s: ingest steps, mean/p99 ms: %s\n", fmtCount(int64(size)), ph.Rate, fmtSteps(ph.Post.Steps))
-			fmt.Fprintf(stderr, "bench: scale: %s at %g/s: check steps, mean/p99 ms: %s\n", fmtCount(int64(size)), ph.Rate, fmtSteps(ph.Check.Steps))
+			fmt.Fprintf(stderr, "bench: scale: %s at %g/s: ingest steps, mean/p99 ms: %s\n", fmtCount(int64(size)), ph.Rate, fmtSteps(append(queued(ph.Post.Queue), ph.Post.Steps...)...))
+			fmt.Fprintf(stderr, "bench: scale: %s at %g/s: check steps, mean/p99 ms: %s\n", fmtCount(int64(size)), ph.Rate, fmtSteps(ph.Check.Steps...))
 		}
 		if err := saveJSON(filepath.Join(cfg.Out, "scale.json"), res); err != nil {
 			return err
@@ -263,7 +266,18 @@ func phase(ctx context.Context, srv *server, dbName, path string, rate float64, 
 	ps.Candidates = histogramMean(m0, m1, "newsdedup_candidates_per_query")
 	ps.GroupSize = histogramMean(m0, m1, "newsdedup_ingest_group_size")
 	ps.Steps = stepStats(m0, m1, op)
+	if q, ok := queueStat(m0, m1); ok {
+		ps.Queue = &q
+	}
 	return ps, nil
+}
+
+// queued is q as a list of none or one.
+func queued(q *stepStat) []stepStat {
+	if q == nil {
+		return nil
+	}
+	return []stepStat{*q}
 }
 
 // slowest describes the n seconds of a timeline with the highest p99.

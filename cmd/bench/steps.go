@@ -13,8 +13,12 @@ import (
 )
 
 // stepMetric is the server's histogram of the time its calls spend in
-// each step (dedup.StepTimes), by op and step.
-const stepMetric = "newsdedup_step_duration_seconds"
+// each step (dedup.StepTimes), by op and step; queueMetric, of the time a
+// single ingest waits for an ingest runner.
+const (
+	stepMetric  = "newsdedup_step_duration_seconds"
+	queueMetric = "newsdedup_ingest_queue_wait_seconds"
+)
 
 // stepStat is the time the server's calls of one op spent in one step
 // during a phase.
@@ -32,22 +36,37 @@ type stepStat struct {
 // steps are taken; steps no call took are left out. A text that does not
 // parse counts as empty.
 func stepStats(before, after, op string) []stepStat {
-	b, a := stepHistograms(before, op), stepHistograms(after, op)
+	ofOp := func(labels map[string]string) (string, bool) { return labels["step"], labels["op"] == op }
+	b, a := histograms(before, stepMetric, ofOp), histograms(after, stepMetric, ofOp)
 	var out []stepStat
 	for s := range dedup.Step(len(dedup.StepTimes{})) {
-		h, ok := a[s.String()]
-		if !ok {
-			continue
+		if st, ok := phaseStat(s.String(), b, a); ok {
+			out = append(out, st)
 		}
-		if prev, ok := b[s.String()]; ok {
-			h = h.minus(prev)
-		}
-		if h.count <= 0 {
-			continue
-		}
-		out = append(out, stepStat{Step: s.String(), Calls: int(h.count), Mean: 1000 * h.sum / h.count, P99: 1000 * h.quantile(0.99)})
 	}
 	return out
+}
+
+// queueStat is the time single ingests waited for a runner during a phase,
+// from the /metrics texts taken before and after it.
+func queueStat(before, after string) (stepStat, bool) {
+	all := func(map[string]string) (string, bool) { return "queue", true }
+	return phaseStat("queue", histograms(before, queueMetric, all), histograms(after, queueMetric, all))
+}
+
+// phaseStat is what histogram key gained between before and after.
+func phaseStat(key string, before, after map[string]histogram) (stepStat, bool) {
+	h, ok := after[key]
+	if !ok {
+		return stepStat{}, false
+	}
+	if prev, ok := before[key]; ok {
+		h = h.minus(prev)
+	}
+	if h.count <= 0 {
+		return stepStat{}, false
+	}
+	return stepStat{Step: key, Calls: int(h.count), Mean: 1000 * h.sum / h.count, P99: 1000 * h.quantile(0.99)}, true
 }
 
 // histogram is one cumulative histogram: bucket upper bounds in
@@ -92,16 +111,16 @@ func (h histogram) quantile(q float64) float64 {
 	return lower
 }
 
-// stepHistograms parses the stepMetric histograms of op from a /metrics
-// text, by step.
-func stepHistograms(text, op string) map[string]histogram {
+// histograms parses the histograms called name from a /metrics text: those
+// whose labels keep accepts, under the key it gives them.
+func histograms(text, name string, keep func(labels map[string]string) (key string, ok bool)) map[string]histogram {
 	out := map[string]histogram{}
 	parser := expfmt.NewTextParser(model.UTF8Validation)
 	families, err := parser.TextToMetricFamilies(strings.NewReader(text))
 	if err != nil {
 		return out
 	}
-	fam, ok := families[stepMetric]
+	fam, ok := families[name]
 	if !ok || fam.GetType() != dto.MetricType_HISTOGRAM {
 		return out
 	}
@@ -110,7 +129,8 @@ func stepHistograms(text, op string) map[string]histogram {
 		for _, l := range m.GetLabel() {
 			labels[l.GetName()] = l.GetValue()
 		}
-		if labels["op"] != op {
+		key, ok := keep(labels)
+		if !ok {
 			continue
 		}
 		hist := m.GetHistogram()
@@ -122,13 +142,13 @@ func stepHistograms(text, op string) map[string]histogram {
 			h.bounds = append(h.bounds, b.GetUpperBound())
 			h.cum = append(h.cum, float64(b.GetCumulativeCount()))
 		}
-		out[labels["step"]] = h
+		out[key] = h
 	}
 	return out
 }
 
 // fmtSteps shows step times as "step mean/p99" in milliseconds.
-func fmtSteps(steps []stepStat) string {
+func fmtSteps(steps ...stepStat) string {
 	if len(steps) == 0 {
 		return "none reported"
 	}

@@ -58,7 +58,23 @@ func TestStepStats(t *testing.T) {
 	if got := stepStats("", "not a metrics text {", "ingest"); len(got) != 0 {
 		t.Errorf("unparsable text: got %+v", got)
 	}
-	if got := fmtSteps(stepStats(stepsBefore, stepsAfter, "check")); got != "verify 0.4/1.0" {
+	if got := fmtSteps(stepStats(stepsBefore, stepsAfter, "check")...); got != "verify 0.4/1.0" {
 		t.Errorf("check steps %q, want verify 0.4/1.0", got)
+	}
+}
+
+func TestQueueStat(t *testing.T) {
+	const typ = "# TYPE newsdedup_ingest_queue_wait_seconds histogram\n"
+	before := typ + "newsdedup_ingest_queue_wait_seconds_bucket{le=\"0.01\"} 3\nnewsdedup_ingest_queue_wait_seconds_bucket{le=\"0.1\"} 3\n" +
+		"newsdedup_ingest_queue_wait_seconds_bucket{le=\"+Inf\"} 3\nnewsdedup_ingest_queue_wait_seconds_sum 0.01\nnewsdedup_ingest_queue_wait_seconds_count 3\n"
+	after := typ + "newsdedup_ingest_queue_wait_seconds_bucket{le=\"0.01\"} 3\nnewsdedup_ingest_queue_wait_seconds_bucket{le=\"0.1\"} 13\n" +
+		"newsdedup_ingest_queue_wait_seconds_bucket{le=\"+Inf\"} 13\nnewsdedup_ingest_queue_wait_seconds_sum 0.51\nnewsdedup_ingest_queue_wait_seconds_count 13\n"
+	q, ok := queueStat(before, after)
+	// 10 waits in (10, 100] ms: the 99th is at 9.9 of them, 10 + 90 × 0.99 ms.
+	if !ok || q.Calls != 10 || math.Abs(q.Mean-50) > 1e-9 || math.Abs(q.P99-99.1) > 1e-9 {
+		t.Errorf("queue %+v, %v; want 10 waits, mean 50 ms, p99 99.1 ms", q, ok)
+	}
+	if _, ok := queueStat(after, after); ok {
+		t.Error("no waits between two equal texts, but a stat")
 	}
 }

@@ -26,6 +26,7 @@ type grouped struct {
 	ArticleService
 	maxRunners int // ingests (single or batch) in flight at most
 	size       func(int)
+	wait       func(time.Duration) // nil: not observed
 
 	mu      sync.Mutex
 	queue   []*groupCall
@@ -34,10 +35,11 @@ type grouped struct {
 
 // groupCall is one Ingest call waiting for its batch.
 type groupCall struct {
-	ctx   context.Context
-	in    dedup.ArticleInput
-	done  chan groupResult // buffered: the runner never waits for a caller gone
-	taken bool             // a runner took it (under grouped.mu)
+	ctx    context.Context
+	in     dedup.ArticleInput
+	done   chan groupResult // buffered: the runner never waits for a caller gone
+	taken  bool             // a runner took it (under grouped.mu)
+	queued time.Time
 }
 
 type groupResult struct {
@@ -54,16 +56,17 @@ func DefaultIngestRunners() int { return runtime.GOMAXPROCS(0) }
 const maxIngestGroup = 16
 
 // group returns svc with its Ingest calls grouped, at most runners ingests
-// in flight (runners <= 0: no grouping). size observes each batch's size.
-func group(svc ArticleService, runners int, size func(int)) ArticleService {
+// in flight (runners <= 0: no grouping). size observes each batch's size,
+// and wait (unless nil) how long each call waited for a runner.
+func group(svc ArticleService, runners int, size func(int), wait func(time.Duration)) ArticleService {
 	if runners <= 0 {
 		return svc
 	}
-	return &grouped{ArticleService: svc, maxRunners: runners, size: size}
+	return &grouped{ArticleService: svc, maxRunners: runners, size: size, wait: wait}
 }
 
 func (g *grouped) Ingest(ctx context.Context, in dedup.ArticleInput) (*dedup.Result, error) {
-	c := &groupCall{ctx: ctx, in: in, done: make(chan groupResult, 1)}
+	c := &groupCall{ctx: ctx, in: in, done: make(chan groupResult, 1), queued: time.Now()}
 	g.mu.Lock()
 	g.queue = append(g.queue, c)
 	if g.runners < g.maxRunners {
@@ -112,6 +115,9 @@ func (g *grouped) take() []*groupCall {
 		if c := g.queue[n]; c.ctx.Err() == nil {
 			c.taken = true
 			calls = append(calls, c)
+			if g.wait != nil {
+				g.wait(time.Since(c.queued))
+			}
 		}
 		n++
 	}

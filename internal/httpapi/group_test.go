@@ -118,13 +118,17 @@ func waitQueued(g *grouped, id string) {
 func TestGroupedIngestsThatArriveTogetherGoAsOneBatch(t *testing.T) {
 	f := newGroupFake()
 	var sizes []int
+	var waits []time.Duration
 	var sizesMu sync.Mutex
-	g := group(f, 1, func(n int) { sizesMu.Lock(); sizes = append(sizes, n); sizesMu.Unlock() }).(*grouped)
+	g := group(f, 1, func(n int) { sizesMu.Lock(); sizes = append(sizes, n); sizesMu.Unlock() },
+		func(d time.Duration) { sizesMu.Lock(); waits = append(waits, d); sizesMu.Unlock() }).(*grouped)
 	ctx := context.Background()
 
 	first := ingestFirst(t, f, g, "a1")
 	// a1 holds the only runner: these wait, and one of them is invalid.
 	rest := ingestAsync(ctx, g, map[string]string{"a3": ""}, "a2", "a3", "a4")
+	const held = 20 * time.Millisecond
+	time.Sleep(held)
 	close(f.release)
 
 	if o := <-first; o.err != nil || o.res.Article.ID != 1 {
@@ -154,12 +158,22 @@ func TestGroupedIngestsThatArriveTogetherGoAsOneBatch(t *testing.T) {
 	if want := []int{1, 3}; !slices.Equal(sizes, want) {
 		t.Errorf("observed sizes = %v, want %v", sizes, want)
 	}
+	// Each call's wait for the runner, in the order they were taken: the
+	// three that queued behind a1 waited at least as long as it held it.
+	if len(waits) != 4 {
+		t.Fatalf("observed %d waits, want 4 (one per call)", len(waits))
+	}
+	for i, d := range waits[1:] {
+		if d < held {
+			t.Errorf("queued call %d waited %v, want at least %v", i+2, d, held)
+		}
+	}
 }
 
 func TestGroupedIngestAloneGoesAsASingleIngest(t *testing.T) {
 	f := newGroupFake()
 	close(f.release)
-	g := group(f, 2, func(int) {})
+	g := group(f, 2, func(int) {}, nil)
 	res, err := g.Ingest(context.Background(), dedup.ArticleInput{ExternalID: "a5", Body: "x"})
 	if err != nil || res.Article.ID != 5 {
 		t.Fatalf("Ingest = %+v, %v", res, err)
@@ -173,7 +187,7 @@ func TestGroupedBatchStoreErrorFailsEveryCallOfIt(t *testing.T) {
 	f := newGroupFake()
 	errStore := errors.New("store down")
 	f.ingestBatch = func(context.Context, []dedup.ArticleInput) ([]dedup.BatchItem, error) { return nil, errStore }
-	g := group(f, 1, func(int) {}).(*grouped)
+	g := group(f, 1, func(int) {}, nil).(*grouped)
 	ctx := context.Background()
 	first := ingestFirst(t, f, g, "a1")
 	rest := ingestAsync(ctx, g, nil, "a2", "a3")
@@ -188,7 +202,7 @@ func TestGroupedBatchStoreErrorFailsEveryCallOfIt(t *testing.T) {
 
 func TestGroupedCallWhoseDeadlinePassesWhileQueuedIsLeftOut(t *testing.T) {
 	f := newGroupFake()
-	g := group(f, 1, func(int) {}).(*grouped)
+	g := group(f, 1, func(int) {}, nil).(*grouped)
 	first := ingestFirst(t, f, g, "a1")
 	gone, cancel := context.WithCancel(context.Background())
 	late := ingestAsync(gone, g, nil, "a2")
@@ -223,7 +237,7 @@ func TestGroupedBatchOutlivesACallerThatLeaves(t *testing.T) {
 		}
 		return items, nil
 	}
-	g := group(f, 1, func(int) {}).(*grouped)
+	g := group(f, 1, func(int) {}, nil).(*grouped)
 	first := ingestFirst(t, f, g, "a1")
 	leaving, cancel := context.WithCancel(context.Background())
 	left := ingestAsync(leaving, g, nil, "a2")
@@ -248,7 +262,7 @@ func TestGroupedBatchOutlivesACallerThatLeaves(t *testing.T) {
 
 func TestGroupedBatchesAreBounded(t *testing.T) {
 	f := newGroupFake()
-	g := group(f, 1, func(int) {}).(*grouped)
+	g := group(f, 1, func(int) {}, nil).(*grouped)
 	first := ingestFirst(t, f, g, "a0")
 	ids := make([]string, maxIngestGroup+3)
 	for i := range ids {

@@ -27,6 +27,7 @@ type Metrics struct {
 	clusterSize     prometheus.Histogram
 	admissionWait   prometheus.Histogram
 	ingestGroup     prometheus.Histogram
+	ingestQueue     prometheus.Histogram
 	steps           *prometheus.HistogramVec
 }
 
@@ -73,6 +74,11 @@ func NewMetrics() *Metrics {
 			Help:    "Articles per store round of single ingests: 1 when a call went alone, more when calls that arrived together went as one batch.",
 			Buckets: []float64{1, 2, 3, 4, 6, 8, 12, 16},
 		}),
+		ingestQueue: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "newsdedup_ingest_queue_wait_seconds",
+			Help:    "Time a single ingest waited for an ingest runner before it went to the store, alone or in a batch (about 0 when a runner was free).",
+			Buckets: []float64{0.0001, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5},
+		}),
 		steps: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "newsdedup_step_duration_seconds",
 			Help: "Wall time of each step of an ingest (one article or a batch) or a check, waits included: " +
@@ -84,7 +90,7 @@ func NewMetrics() *Metrics {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.requestDuration, m.articlesStored, m.candidates, m.verifications, m.matches, m.clusterSize, m.admissionWait,
-		m.ingestGroup, m.steps,
+		m.ingestGroup, m.ingestQueue, m.steps,
 	)
 	return m
 }
@@ -133,6 +139,10 @@ func (m *Metrics) observeAdmission(d time.Duration) {
 
 func (m *Metrics) observeIngestGroup(n int) {
 	m.ingestGroup.Observe(float64(n))
+}
+
+func (m *Metrics) observeIngestQueue(d time.Duration) {
+	m.ingestQueue.Observe(d.Seconds())
 }
 
 func (m *Metrics) observeRequest(route, method string, status int, d time.Duration) {

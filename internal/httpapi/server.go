@@ -146,7 +146,7 @@ func NewServer(svc ArticleService, p Pinger, m *Metrics, logger *slog.Logger, cf
 	cfg = cfg.withDefaults()
 	s := &Server{
 		// A batch of grouped ingests takes one admission slot.
-		articles: group(admit(svc, cfg.MaxInFlight, m.observeAdmission), cfg.IngestRunners, m.observeIngestGroup),
+		articles: group(admit(svc, cfg.MaxInFlight, m.observeAdmission), cfg.IngestRunners, m.observeIngestGroup, m.observeIngestQueue),
 		pinger:   p,
 		metrics:  m,
 		logger:   logger,
