@@ -348,46 +348,23 @@ func (s *server) tryBatch(ctx context.Context, body []byte) (int, error) {
 	return failed, nil
 }
 
-// metrics returns the server's /metrics text, or "" when it cannot.
-func (s *server) metrics(ctx context.Context) string {
+// metrics returns the server's /metrics, parsed (see parseMetrics); nil
+// when it cannot be read.
+func (s *server) metrics(ctx context.Context) metricFamilies {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.base+"/metrics", nil)
 	if err != nil {
-		return ""
+		return nil
 	}
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return ""
+		return nil
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return ""
+		return nil
 	}
-	return string(b)
-}
-
-// histogramMean is the mean of the observations that the unlabelled
-// histogram name gained between the /metrics texts before and after; 0 if
-// none.
-func histogramMean(before, after, name string) float64 {
-	sum := metricValue(after, name+"_sum") - metricValue(before, name+"_sum")
-	n := metricValue(after, name+"_count") - metricValue(before, name+"_count")
-	if n <= 0 {
-		return 0
-	}
-	return sum / n
-}
-
-// metricValue is the value of an unlabelled sample in Prometheus text
-// format, or 0.
-func metricValue(text, name string) float64 {
-	for _, line := range strings.Split(text, "\n") {
-		if v, ok := strings.CutPrefix(line, name+" "); ok {
-			f, _ := strconv.ParseFloat(strings.TrimSpace(v), 64)
-			return f
-		}
-	}
-	return 0
+	return parseMetrics(string(b))
 }
 
 // databaseSize is pg_database_size of the database at url.

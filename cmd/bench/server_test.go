@@ -54,29 +54,17 @@ func TestStopwatch(t *testing.T) {
 	}
 }
 
-func TestMetricValue(t *testing.T) {
-	text := "# HELP x_sum\nnewsdedup_candidates_per_query_sum 1234.5\nnewsdedup_candidates_per_query_count 100\nnewsdedup_candidates_per_query_bucket{le=\"1\"} 3\n"
-	if got := metricValue(text, "newsdedup_candidates_per_query_sum"); got != 1234.5 {
-		t.Errorf("sum = %v", got)
-	}
-	if got := metricValue(text, "newsdedup_candidates_per_query_count"); got != 100 {
-		t.Errorf("count = %v", got)
-	}
-	if got := metricValue(text, "missing"); got != 0 {
-		t.Errorf("missing = %v", got)
-	}
-}
-
 func TestHistogramMean(t *testing.T) {
-	before := "newsdedup_ingest_group_size_sum 10\nnewsdedup_ingest_group_size_count 8\n"
-	after := "newsdedup_ingest_group_size_sum 40\nnewsdedup_ingest_group_size_count 20\n"
+	const typ = "# TYPE newsdedup_ingest_group_size histogram\n"
+	before := parseMetrics(typ + "newsdedup_ingest_group_size_sum 10\nnewsdedup_ingest_group_size_count 8\n")
+	after := parseMetrics(typ + "newsdedup_ingest_group_size_sum 40\nnewsdedup_ingest_group_size_count 20\n")
 	if got := histogramMean(before, after, "newsdedup_ingest_group_size"); got != 2.5 {
 		t.Errorf("mean = %v, want 30 articles over 12 rounds, 2.5", got)
 	}
 	if got := histogramMean(after, after, "newsdedup_ingest_group_size"); got != 0 {
 		t.Errorf("mean of no observations = %v, want 0", got)
 	}
-	if got := histogramMean("", "", "newsdedup_ingest_group_size"); got != 0 {
+	if got := histogramMean(parseMetrics(""), nil, "newsdedup_ingest_group_size"); got != 0 {
 		t.Errorf("mean without metrics = %v, want 0", got)
 	}
 }

@@ -31,11 +31,36 @@ type stepStat struct {
 	P99 float64 `json:"p99_ms"`
 }
 
-// stepStats reads, from the /metrics texts taken before and after a phase,
-// the time op's calls spent in each step during it, in the order the
-// steps are taken; steps no call took are left out. A text that does not
-// parse counts as empty.
-func stepStats(before, after, op string) []stepStat {
+// metricFamilies is a /metrics text parsed, by metric name.
+type metricFamilies = map[string]*dto.MetricFamily
+
+// parseMetrics parses a /metrics text in Prometheus's text format; a text
+// that does not parse counts as empty.
+func parseMetrics(text string) metricFamilies {
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(strings.NewReader(text))
+	if err != nil {
+		return nil
+	}
+	return families
+}
+
+// histogramMean is the mean of the observations that the unlabelled
+// histogram name gained between the /metrics taken before and after; 0 if
+// none.
+func histogramMean(before, after metricFamilies, name string) float64 {
+	all := func(map[string]string) (string, bool) { return "", true }
+	h, ok := gained("", histograms(before, name, all), histograms(after, name, all))
+	if !ok {
+		return 0
+	}
+	return h.sum / h.count
+}
+
+// stepStats reads, from the /metrics taken before and after a phase, the
+// time op's calls spent in each step during it, in the order the steps
+// are taken; steps no call took are left out.
+func stepStats(before, after metricFamilies, op string) []stepStat {
 	ofOp := func(labels map[string]string) (string, bool) { return labels["step"], labels["op"] == op }
 	b, a := histograms(before, stepMetric, ofOp), histograms(after, stepMetric, ofOp)
 	var out []stepStat
@@ -48,25 +73,33 @@ func stepStats(before, after, op string) []stepStat {
 }
 
 // queueStat is the time single ingests waited for a runner during a phase,
-// from the /metrics texts taken before and after it.
-func queueStat(before, after string) (stepStat, bool) {
+// from the /metrics taken before and after it.
+func queueStat(before, after metricFamilies) (stepStat, bool) {
 	all := func(map[string]string) (string, bool) { return "queue", true }
 	return phaseStat("queue", histograms(before, queueMetric, all), histograms(after, queueMetric, all))
 }
 
-// phaseStat is what histogram key gained between before and after.
+// phaseStat is what histogram key (of seconds) gained between before and
+// after, in milliseconds.
 func phaseStat(key string, before, after map[string]histogram) (stepStat, bool) {
-	h, ok := after[key]
+	h, ok := gained(key, before, after)
 	if !ok {
 		return stepStat{}, false
+	}
+	return stepStat{Step: key, Calls: int(h.count), Mean: 1000 * h.sum / h.count, P99: 1000 * h.quantile(0.99)}, true
+}
+
+// gained is what histogram key gained between before and after; false
+// when it gained no observation.
+func gained(key string, before, after map[string]histogram) (histogram, bool) {
+	h, ok := after[key]
+	if !ok {
+		return histogram{}, false
 	}
 	if prev, ok := before[key]; ok {
 		h = h.minus(prev)
 	}
-	if h.count <= 0 {
-		return stepStat{}, false
-	}
-	return stepStat{Step: key, Calls: int(h.count), Mean: 1000 * h.sum / h.count, P99: 1000 * h.quantile(0.99)}, true
+	return h, h.count > 0
 }
 
 // histogram is one cumulative histogram: bucket upper bounds in
@@ -111,15 +144,10 @@ func (h histogram) quantile(q float64) float64 {
 	return lower
 }
 
-// histograms parses the histograms called name from a /metrics text: those
+// histograms returns the histograms called name from a /metrics: those
 // whose labels keep accepts, under the key it gives them.
-func histograms(text, name string, keep func(labels map[string]string) (key string, ok bool)) map[string]histogram {
+func histograms(families metricFamilies, name string, keep func(labels map[string]string) (key string, ok bool)) map[string]histogram {
 	out := map[string]histogram{}
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(strings.NewReader(text))
-	if err != nil {
-		return out
-	}
 	fam, ok := families[name]
 	if !ok || fam.GetType() != dto.MetricType_HISTOGRAM {
 		return out

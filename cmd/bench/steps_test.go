@@ -38,7 +38,7 @@ newsdedup_step_duration_seconds_count{op="ingest",step="store"} 102
 `
 
 func TestStepStats(t *testing.T) {
-	got := stepStats(stepsBefore, stepsAfter, "ingest")
+	got := stepStats(parseMetrics(stepsBefore), parseMetrics(stepsAfter), "ingest")
 	if len(got) != 2 || got[0].Step != "store" || got[1].Step != "lock_wait" {
 		t.Fatalf("steps %+v, want store then lock_wait (the order they are taken), and no check step", got)
 	}
@@ -52,13 +52,13 @@ func TestStepStats(t *testing.T) {
 	if lw := got[1]; lw.Calls != 4 || math.Abs(lw.P99-10) > 1e-9 || math.Abs(lw.Mean-125) > 1e-9 {
 		t.Errorf("lock_wait %+v, want 4 calls, mean 125 ms, p99 10 ms", lw)
 	}
-	if got := stepStats(stepsAfter, stepsAfter, "ingest"); len(got) != 0 {
+	if got := stepStats(parseMetrics(stepsAfter), parseMetrics(stepsAfter), "ingest"); len(got) != 0 {
 		t.Errorf("no calls between two equal texts: got %+v", got)
 	}
-	if got := stepStats("", "not a metrics text {", "ingest"); len(got) != 0 {
+	if got := stepStats(parseMetrics(""), parseMetrics("not a metrics text {"), "ingest"); len(got) != 0 {
 		t.Errorf("unparsable text: got %+v", got)
 	}
-	if got := fmtSteps(stepStats(stepsBefore, stepsAfter, "check")...); got != "verify 0.4/1.0" {
+	if got := fmtSteps(stepStats(parseMetrics(stepsBefore), parseMetrics(stepsAfter), "check")...); got != "verify 0.4/1.0" {
 		t.Errorf("check steps %q, want verify 0.4/1.0", got)
 	}
 }
@@ -69,12 +69,12 @@ func TestQueueStat(t *testing.T) {
 		"newsdedup_ingest_queue_wait_seconds_bucket{le=\"+Inf\"} 3\nnewsdedup_ingest_queue_wait_seconds_sum 0.01\nnewsdedup_ingest_queue_wait_seconds_count 3\n"
 	after := typ + "newsdedup_ingest_queue_wait_seconds_bucket{le=\"0.01\"} 3\nnewsdedup_ingest_queue_wait_seconds_bucket{le=\"0.1\"} 13\n" +
 		"newsdedup_ingest_queue_wait_seconds_bucket{le=\"+Inf\"} 13\nnewsdedup_ingest_queue_wait_seconds_sum 0.51\nnewsdedup_ingest_queue_wait_seconds_count 13\n"
-	q, ok := queueStat(before, after)
+	q, ok := queueStat(parseMetrics(before), parseMetrics(after))
 	// 10 waits in (10, 100] ms: the 99th is at 9.9 of them, 10 + 90 × 0.99 ms.
 	if !ok || q.Calls != 10 || math.Abs(q.Mean-50) > 1e-9 || math.Abs(q.P99-99.1) > 1e-9 {
 		t.Errorf("queue %+v, %v; want 10 waits, mean 50 ms, p99 99.1 ms", q, ok)
 	}
-	if _, ok := queueStat(after, after); ok {
+	if _, ok := queueStat(parseMetrics(after), parseMetrics(after)); ok {
 		t.Error("no waits between two equal texts, but a stat")
 	}
 }
