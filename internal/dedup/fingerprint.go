@@ -8,7 +8,7 @@ import "slices"
 // re-indexed (fingerprinted, keyed and matched again) when it is submitted
 // again, unchanged: by the API, the ingest hook, or a backfill run over the
 // same archive.
-const FingerprintVersion = 10
+const FingerprintVersion = 11
 
 // Fingerprint is everything computed from an article's text that matching needs.
 type Fingerprint struct {
@@ -17,8 +17,8 @@ type Fingerprint struct {
 	SimHash     uint64 // 64-bit SimHash over weighted shingles
 	Tokens      int    // number of normalized tokens
 	// Keys are the candidate keys (MinHash LSH bands, SimHash blocks,
-	// passage anchors, stopword-run anchors): two articles are compared
-	// only if they share one.
+	// passage anchors, stopword-run anchors, name-set bands, entity runs):
+	// two articles are compared only if they share one.
 	Keys []uint64
 	// Features is an opaque encoding of the shingle sets verification needs.
 	Features []byte
@@ -69,6 +69,7 @@ func fingerprintProfile(p *profile) *Fingerprint {
 	fp.Keys = append(fp.Keys, winnow(shingleHashes(toks, anchorWords), winnowSpan, keyAnchor)...)
 	fp.Keys = append(fp.Keys, skeletonKeys(grams)...)
 	fp.Keys = append(fp.Keys, nameKeys(p)...)
+	fp.Keys = append(fp.Keys, entityKeys(p)...)
 	fp.Keys = dedupKeys(fp.Keys)
 	return fp
 }

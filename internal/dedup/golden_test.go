@@ -71,6 +71,7 @@ func TestFingerprintPinnedToVersion(t *testing.T) {
 	pinned := map[int]string{
 		9:  "66f8fa59d5f7714c",
 		10: "426487c420c33190",
+		11: "6aa6478562eaca94",
 	}
 	texts := []string{join(story...), join(rewritten...), join(followUp...), join(other...)}
 	h := fnv.New64a()
