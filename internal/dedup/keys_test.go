@@ -21,16 +21,10 @@ func TestSkeletonKeysFindAFullySpunRewrite(t *testing.T) {
 	}
 	spun := strings.Join(words, " ")
 
-	skeleton := keySet(skeletonKeys(skeletonOf(spun)))
-	viaSkeleton, elsewhere := sharedKeys(base, spun, skeleton)
-	if viaSkeleton == 0 {
-		t.Fatalf("the spun text shares no skeleton key with its source (%d other keys)", elsewhere)
-	}
 	// Without the skeleton the two would never be compared: no LSH band,
 	// SimHash block or passage anchor is shared.
-	if elsewhere != 0 {
-		t.Errorf("the spun text shares %d keys besides its skeleton: this test no longer shows what the skeleton is for", elsewhere)
-	}
+	skeleton := keySet(skeletonKeys(skeletonOf(spun)))
+	foundOnlyBy(t, "skeleton", base, spun, skeleton)
 	if rel, score := relationOf(t, base, spun); rel != RelationRewrite {
 		t.Errorf("fully spun text = %q (%.2f), want a rewrite", rel, score)
 	}
@@ -49,6 +43,20 @@ func keySet(keys []uint64) map[uint64]bool {
 		set[k] = true
 	}
 	return set
+}
+
+// foundOnlyBy fails the test unless spun shares keys of the kind named
+// what with base, and no other keys but those in besides: the kind is what
+// makes the two candidates of each other.
+func foundOnlyBy(t *testing.T, what, base, spun string, kind map[uint64]bool, besides ...map[uint64]bool) {
+	t.Helper()
+	via, elsewhere := sharedKeys(base, spun, kind, besides...)
+	if via == 0 {
+		t.Fatalf("the spun text shares no %s key with its source (%d other keys)", what, elsewhere)
+	}
+	if elsewhere != 0 {
+		t.Errorf("the spun text shares %d other keys: this test no longer shows what %s keys are for", elsewhere, what)
+	}
 }
 
 // sharedKeys counts the candidate keys that texts a and b share: those in
@@ -92,33 +100,13 @@ func TestNameKeysFindARewriteSpunThroughout(t *testing.T) {
 		"The cut follows a survey by scientists in Bergen which found that the stock of cod in the northern seas had fallen to 1.2 million tonnes, its lowest level since 1991, after several warm winters and heavy fishing.",
 		"Fishermen in Tromso and Hammerfest said the decision would cost the northern fleet about 80 million crowns a year, and their union asked the government for help with loans for the smaller boats.",
 	)
-	swap := map[string]string{"in": "inside", "on": "upon", "that": "which", "the": "this", "of": "concerning", "had": "has",
-		"with": "alongside", "from": "out of", "to": "towards", "by": "via", "a": "one", "its": "their", "and": "plus",
-		"would": "will", "about": "around", "their": "its", "for": "towards", "since": "after", "which": "that", "was": "is"}
-	words := strings.Split(base, " ")
-	for i, w := range words {
-		core := strings.TrimRight(w, ".,")
-		switch {
-		case core == "":
-		case swap[core] != "":
-			words[i] = swap[core] + w[len(core):]
-		case unicode.IsLower(rune(core[0])):
-			words[i] = "syn" + core + w[len(core):]
-		}
-	}
-	spun := strings.Join(words, " ")
+	spun := spinThroughout(base)
 
 	_, _, pb := analyze(spun, FormatText)
 	names := keySet(nameKeys(pb))
 	// Entity keys find it too: it names the people in the same order
 	// (see TestEntityKeysFindATrimmedRewriteSpunThroughout).
-	viaNames, elsewhere := sharedKeys(base, spun, names, keySet(entityKeys(pb)))
-	if viaNames == 0 {
-		t.Fatalf("the spun text shares no name key with its source (%d other keys)", elsewhere)
-	}
-	if elsewhere != 0 {
-		t.Errorf("the spun text shares %d keys besides its names and entities: this test no longer shows what name keys are for", elsewhere)
-	}
+	foundOnlyBy(t, "name-set", base, spun, names, keySet(entityKeys(pb)))
 
 	other := join(
 		"Ministers from Iceland and Denmark met in Reykjavik on Tuesday to discuss the herring season, which opens in the summer, and agreed to share data on their catches with the boats of smaller nations.",
@@ -153,14 +141,7 @@ func TestEntityKeysFindATrimmedRewriteSpunThroughout(t *testing.T) {
 	spun := spinThroughout(join(paragraphs[:2]...))
 
 	_, _, pb := analyze(spun, FormatText)
-	entities := keySet(entityKeys(pb))
-	viaEntities, elsewhere := sharedKeys(base, spun, entities)
-	if viaEntities == 0 {
-		t.Fatalf("the spun text shares no entity key with its source (%d other keys)", elsewhere)
-	}
-	if elsewhere != 0 {
-		t.Errorf("the spun text shares %d keys besides its entities: this test no longer shows what entity keys are for", elsewhere)
-	}
+	foundOnlyBy(t, "entity", base, spun, keySet(entityKeys(pb)))
 
 	other := join(
 		"The prime minister met fishermen from Hammerfest and Tromso in Oslo on Tuesday, and Per Dahl, who leads their union, told her that Anna Berg had agreed to the cut without asking the northern ports what it would cost them.",
