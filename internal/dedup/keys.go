@@ -203,9 +203,10 @@ const (
 // entityKeys are the winnowed runs of entityRun consecutive entities (a
 // name, or a figure; adjacent ones, as in "Gordon Brown" or "April 9",
 // are one) in the order the text gives them. A rewrite spun so hard that
-// it shares no shingle or stopword run with its source, and too short for
-// name-set keys, still names the same people, places and amounts in the
-// same order: a trimmed rewrite gives the start of its source's sequence.
+// it shares no shingle or stopword run with its source, and trimmed so
+// that it names too few of its source's entities for their name-set keys
+// to agree, still names the ones it keeps in the same order: it gives the
+// start of its source's sequence.
 // Independent articles on one event name the same people, but seldom
 // three of them in the same order (measured on wikiref220 in
 // docs/BENCHMARKS.md).
